@@ -1,0 +1,338 @@
+//! The function being served: its handlers and hooks, and how it is started.
+
+use std::fmt::Display;
+use std::future::Future;
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Body;
+use tokio::net::TcpListener;
+
+use crate::error::Error;
+use crate::handler::{
+    self, EventFn, EventHandler, Hook, HookFn, HttpFn, HttpHandler, IntoHttpResponse,
+};
+use crate::log::Sink;
+use crate::server::{self, Dispatcher};
+
+// FC-FACTS: "body ≤ 32 MB synchronous".
+const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
+// FC-FACTS: "PORT: the function's CAPort / customRuntimeConfig.port, default 9000".
+const DEFAULT_PORT: u16 = 9000;
+
+/// A Function Compute function: the handlers and hooks to serve, built step by step.
+///
+/// ```no_run
+/// # async fn handler(event: fc::Json<serde_json::Value>) -> fc::Json<serde_json::Value> { event }
+/// # async fn init(ctx: fc::Context) -> Result<(), std::io::Error> { Ok(()) }
+/// fn main() -> std::process::ExitCode {
+///     fc::Function::new().event(handler).initializer(init).run()
+/// }
+/// ```
+#[must_use = "a Function does nothing until it is run or served"]
+pub struct Function {
+    pub(crate) event: Option<EventFn>,
+    pub(crate) http: Option<HttpFn>,
+    pub(crate) initializer: Option<HookFn>,
+    pub(crate) pre_stop: Option<HookFn>,
+    pub(crate) pre_freeze: Option<HookFn>,
+    pub(crate) body_limit: usize,
+    pub(crate) sink: Option<Sink>,
+}
+
+impl Default for Function {
+    fn default() -> Self {
+        Function::new()
+    }
+}
+
+impl Function {
+    pub fn new() -> Function {
+        Function {
+            event: None,
+            http: None,
+            initializer: None,
+            pre_stop: None,
+            pre_freeze: None,
+            body_limit: DEFAULT_BODY_LIMIT,
+            sink: None,
+        }
+    }
+
+    /// Handles event invocations (`/invoke`). See [`EventHandler`] for the accepted shapes.
+    pub fn event<A>(mut self, handler: impl EventHandler<A>) -> Function {
+        self.event = Some(handler::erase_event(handler));
+        self
+    }
+
+    /// Handles HTTP-trigger requests (`/http-invoke`). See [`HttpHandler`].
+    pub fn http<A>(mut self, handler: impl HttpHandler<A>) -> Function {
+        self.http = Some(handler::erase_http(handler));
+        self
+    }
+
+    /// Handles HTTP-trigger requests with an existing hyper service, or any tower service
+    /// (an axum `Router`, say) wrapped in `hyper_util::service::TowerToHyperService`.
+    ///
+    /// The service gets the request as an HTTP trigger handler would (path relative to the
+    /// base path, no `x-fc-*` headers, the [`Context`](crate::Context) in its extensions), with
+    /// the body buffered as `Full<Bytes>`. Its response body is collected before it is sent.
+    pub fn service<S, B>(mut self, service: S) -> Function
+    where
+        S: hyper::service::Service<Request<Full<Bytes>>, Response = Response<B>>
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+        S::Error: Display,
+        B: Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Display,
+    {
+        let service = Arc::new(service);
+        self.http = Some(Arc::new(move |request: Request<Bytes>, _| {
+            let service = Arc::clone(&service);
+            Box::pin(async move {
+                let response = service.call(request.map(Full::new)).await?;
+                let (parts, body) = response.into_parts();
+                let body = body.collect().await?.to_bytes();
+                Response::from_parts(parts, body).into_http_response()
+            })
+        }));
+        self
+    }
+
+    /// Runs once per instance before any invocation (`/initialize`). If it fails, FC is told
+    /// so (404) and retries with the next `/initialize`; once it succeeds it is not run again.
+    pub fn initializer<A>(mut self, hook: impl Hook<A>) -> Function {
+        self.initializer = Some(handler::erase_hook(hook));
+        self
+    }
+
+    /// Runs before FC stops the instance (`/pre-stop`, at most 90 s).
+    pub fn pre_stop<A>(mut self, hook: impl Hook<A>) -> Function {
+        self.pre_stop = Some(handler::erase_hook(hook));
+        self
+    }
+
+    /// Runs before FC freezes the instance (`/pre-freeze`, FC 2.0 only).
+    pub fn pre_freeze<A>(mut self, hook: impl Hook<A>) -> Function {
+        self.pre_freeze = Some(handler::erase_hook(hook));
+        self
+    }
+
+    /// The largest request body accepted; larger ones get 413. Default: FC's 32 MB.
+    pub fn body_limit(mut self, bytes: usize) -> Function {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Sends every log line (without its newline) to `sink` instead of stdout; for tests.
+    pub fn log_sink(mut self, sink: impl Fn(&str) + Send + Sync + 'static) -> Function {
+        self.sink = Some(Arc::new(sink));
+        self
+    }
+
+    /// Runs the function the way FC starts it, on a new multi-threaded tokio runtime.
+    ///
+    /// With `FC_CUSTOM_CONTAINER_EVENT` set (custom container, non-web mode) it handles that one
+    /// event, prints the result and exits, failing if the handler did. Otherwise it serves
+    /// `0.0.0.0:$FC_SERVER_PORT` (else `$FC_CUSTOM_LISTEN_PORT`, else 9000) until SIGTERM or
+    /// SIGINT, then finishes the requests in flight.
+    pub fn run(self) -> ExitCode {
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(error) => return fail(format_args!("cannot start the tokio runtime: {error}")),
+        };
+        // FC-FACTS: custom container, non-web-server mode.
+        if let Some(event) = std::env::var_os("FC_CUSTOM_CONTAINER_EVENT") {
+            let event = Bytes::from(event.into_encoded_bytes());
+            return runtime.block_on(self.run_event_once(event));
+        }
+        match runtime.block_on(self.serve()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => fail(error),
+        }
+    }
+
+    /// Serves on `0.0.0.0` at the port FC gives until SIGTERM or SIGINT, inside a tokio runtime
+    /// of the caller's.
+    pub async fn serve(self) -> Result<(), ServeError> {
+        let port = listen_port(|name| std::env::var(name).ok())?;
+        // FC-FACTS: 127.0.0.1 fails with FunctionNotStarted; it must be 0.0.0.0.
+        let listener = TcpListener::bind(("0.0.0.0", port))
+            .await
+            .map_err(|error| ServeError(format!("cannot listen on 0.0.0.0:{port}: {error}")))?;
+        let shutdown = server::termination().map_err(|error| {
+            ServeError(format!("cannot listen for SIGTERM: {error}"))
+        })?;
+        self.serve_on(listener, shutdown).await;
+        Ok(())
+    }
+
+    /// Serves on `listener` until `shutdown` completes, then stops accepting and waits for the
+    /// requests in flight. This is the entry point for tests (bind `127.0.0.1:0`).
+    pub async fn serve_on(self, listener: TcpListener, shutdown: impl Future<Output = ()>) {
+        server::serve(Arc::new(Dispatcher::new(self)), listener, shutdown).await;
+    }
+
+    async fn run_event_once(self, event: Bytes) -> ExitCode {
+        let dispatcher = Dispatcher::new(self);
+        match dispatcher.invoke_once(event).await {
+            Ok(output) => {
+                let mut stdout = std::io::stdout().lock();
+                // The caller reads the result from stdout; if that is gone there is no one to tell.
+                let _ = stdout.write_all(&output);
+                let _ = stdout.write_all(b"\n");
+                let _ = stdout.flush();
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                let mut stderr = std::io::stderr().lock();
+                let _ = stderr.write_all(&error.to_json());
+                let _ = stderr.write_all(b"\n");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub struct ServeError(String);
+
+impl Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+fn fail(message: impl Display) -> ExitCode {
+    eprintln!("fc: {message}");
+    ExitCode::FAILURE
+}
+
+/// FC-FACTS: read FC_SERVER_PORT, then FC_CUSTOM_LISTEN_PORT, then use 9000.
+fn listen_port(var: impl Fn(&str) -> Option<String>) -> Result<u16, ServeError> {
+    for name in ["FC_SERVER_PORT", "FC_CUSTOM_LISTEN_PORT"] {
+        let Some(value) = var(name).filter(|value| !value.trim().is_empty()) else {
+            continue;
+        };
+        return value.trim().parse().map_err(|_| {
+            ServeError(format!("{name}={value:?} is not a port number (1-65535)"))
+        });
+    }
+    Ok(DEFAULT_PORT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Json;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        }
+    }
+
+    #[test]
+    fn port_comes_from_fc_server_port_then_custom_listen_port() {
+        assert_eq!(listen_port(vars(&[])).unwrap(), 9000);
+        assert_eq!(
+            listen_port(vars(&[("FC_CUSTOM_LISTEN_PORT", "8080")])).unwrap(),
+            8080
+        );
+        assert_eq!(
+            listen_port(vars(&[
+                ("FC_SERVER_PORT", "7000"),
+                ("FC_CUSTOM_LISTEN_PORT", "8080")
+            ]))
+            .unwrap(),
+            7000
+        );
+        assert_eq!(
+            listen_port(vars(&[("FC_SERVER_PORT", ""), ("FC_CUSTOM_LISTEN_PORT", "8080")]))
+                .unwrap(),
+            8080
+        );
+        let error = listen_port(vars(&[("FC_SERVER_PORT", "http")])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "FC_SERVER_PORT=\"http\" is not a port number (1-65535)"
+        );
+        assert!(listen_port(vars(&[("FC_SERVER_PORT", "70000")])).is_err());
+    }
+
+    #[test]
+    fn one_shot_event_runs_initializer_then_handler() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let init_calls = Arc::clone(&calls);
+        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+        let sink_lines = Arc::clone(&lines);
+        let function = Function::new()
+            .event(|Json(n): Json<u32>| async move { Json(n * 2) })
+            .initializer(move || {
+                let calls = Arc::clone(&init_calls);
+                async move {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+            .log_sink(move |line| sink_lines.lock().unwrap().push(line.to_owned()));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let dispatcher = Dispatcher::new(function);
+        let output = runtime
+            .block_on(dispatcher.invoke_once(Bytes::from_static(b"21")))
+            .unwrap();
+        assert_eq!(output, "42");
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let error = runtime
+            .block_on(dispatcher.invoke_once(Bytes::from_static(b"x")))
+            .unwrap_err();
+        assert_eq!(error.error_type(), "InvalidEvent");
+        let lines = lines.lock().unwrap();
+        assert!(
+            lines
+                .iter()
+                .any(|line| line.starts_with("FC Invoke Start RequestId: ")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn one_shot_event_without_event_handler_fails() {
+        let dispatcher = Dispatcher::new(Function::new().http(|_: Request<Bytes>| async { "x" }));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let error = runtime
+            .block_on(dispatcher.invoke_once(Bytes::new()))
+            .unwrap_err();
+        assert_eq!(error.error_type(), "NoHandler");
+    }
+
+    #[test]
+    fn errors_are_reported_as_fc_json() {
+        let error: Error = Error::new("X", "y");
+        assert_eq!(
+            error.to_json(),
+            r#"{"errorMessage":"y","errorType":"X","stackTrace":[]}"#
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! A small runtime for Alibaba Cloud Function Compute custom runtimes (and custom containers).
+//!
+//! FC starts `/code/bootstrap` and talks HTTP to it on `0.0.0.0:$FC_SERVER_PORT` (default
+//! 9000); the `x-fc-control-path` header says what each request is. This module answers that
+//! protocol; `src/main.rs` only says which handlers to call. You rarely need to edit it.
+//!
+//! # Event handlers
+//!
+//! An event handler is an async function taking the event and, optionally, the [`Context`]:
+//!
+//! ```no_run
+//! use fc::{Context, Json};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Deserialize)]
+//! struct Request { name: String }
+//!
+//! #[derive(Serialize)]
+//! struct Response { message: String }
+//!
+//! async fn handler(Json(request): Json<Request>, ctx: Context) -> Result<Json<Response>, fc::Error> {
+//!     ctx.logger().info(format_args!("greeting {}", request.name));
+//!     Ok(Json(Response { message: format!("Hello, {}!", request.name) }))
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     fc::run(handler)
+//! }
+//! ```
+//!
+//! - The event ([`FromEvent`]) is `Json<T>` for any `T: Deserialize`, `serde_json::Value`,
+//!   `Bytes`, `Vec<u8>`, `String` or `()`. Typed JSON needs the [`Json`] wrapper because Rust
+//!   cannot otherwise tell "a `Deserialize` type" from `String` or `Bytes`.
+//! - The result ([`IntoOutput`]) is `Json<T>` for any `T: Serialize`, `serde_json::Value`,
+//!   `Bytes`, `Vec<u8>`, `String`, `&'static str`, `()`, or a `Result` of one of those whose
+//!   error is any `Display` type (so `?` works with `std::io::Error`, `anyhow::Error`,
+//!   `Box<dyn Error + Send + Sync>`, `String`, …) or an [`Error`] with a chosen `errorType`.
+//!
+//! An error, an event that does not parse, or a panic is answered with HTTP 404,
+//! `x-fc-status: 404` and `{"errorMessage", "errorType", "stackTrace"}`; a panic never stops
+//! the server. Success is HTTP 200 with `x-fc-status: 200` and the result as the body.
+//!
+//! # HTTP triggers
+//!
+//! For HTTP triggers, handle `http::Request<Bytes>` and return an [`IntoHttpResponse`] value
+//! (`http::Response<B>`, `String`, `Json<T>`, `StatusCode`, or a `Result` of those):
+//!
+//! ```no_run
+//! use bytes::Bytes;
+//! use http::{Request, Response};
+//!
+//! async fn handler(request: Request<Bytes>, ctx: fc::Context) -> Response<String> {
+//!     Response::new(format!("{} {} ({})", request.method(), request.uri(), ctx.request_id))
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     fc::run_http(handler)
+//! }
+//! ```
+//!
+//! The path is relative to `x-fc-base-path` (the `/2016-08-15/proxy/<service>/<function>`
+//! prefix of FC 2.0 URLs), and the `x-fc-*` headers are removed from the request (they carry
+//! credentials; the [`Context`] has them all) and from the response.
+//!
+//! An existing router plugs in with [`Function::service`], which takes any hyper 1 service over
+//! `Request<Full<Bytes>>`; the [`Context`] is in the request's extensions. For axum (add `axum`
+//! and `hyper-util` with its `service` feature to `Cargo.toml`):
+//!
+//! ```ignore
+//! use axum::{Extension, Router, routing::get};
+//! use hyper_util::service::TowerToHyperService;
+//!
+//! async fn hello(Extension(ctx): Extension<fc::Context>) -> String {
+//!     format!("hello from {}", ctx.request_id)
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     let app = Router::new().route("/hello", get(hello));
+//!     fc::Function::new().service(TowerToHyperService::new(app)).run()
+//! }
+//! ```
+//!
+//! # Initializer and lifecycle hooks
+//!
+//! [`Function`] combines handlers with hooks, each an async function of `Context` (or of
+//! nothing) returning an [`IntoOutput`] value, usually `Result<(), E>`:
+//!
+//! ```no_run
+//! # async fn handler(event: String) -> String { event }
+//! async fn init(ctx: fc::Context) -> Result<(), std::io::Error> {
+//!     ctx.logger().info("connecting to the database");
+//!     Ok(())
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     fc::Function::new()
+//!         .event(handler)
+//!         .initializer(init)
+//!         .pre_stop(|ctx: fc::Context| async move { ctx.logger().info("bye") })
+//!         .run()
+//! }
+//! ```
+//!
+//! The initializer runs once per instance on `/initialize`; if it fails FC gets a 404 and calls
+//! `/initialize` again, and after a success further calls do nothing.
+//!
+//! # Logs
+//!
+//! FC collects stdout. Each request gets `FC Invoke Start RequestId: …` / `FC Invoke End …`
+//! markers (`Initialize`, `PreStop`, `PreFreeze` likewise), and [`Context::logger`] writes
+//! `2006-01-02T15:04:05.999Z: <request id> [INFO] message` lines. Loggers belong to requests, so
+//! lines stay attributable when the instance concurrency is above 1. `FC_LOG_LEVEL`
+//! (`debug`, `info`, `warn`, `error`; default `info`) filters them.
+//!
+//! # Running
+//!
+//! [`run`] and [`Function::run`] listen on `0.0.0.0` at `FC_SERVER_PORT`, else
+//! `FC_CUSTOM_LISTEN_PORT`, else 9000, and drain requests in flight on SIGTERM. With
+//! `FC_CUSTOM_CONTAINER_EVENT` set (custom container, non-web mode) they handle that event,
+//! print the result, and exit non-zero if it failed. Tests serve on their own listener with
+//! [`Function::serve_on`].
+
+mod context;
+mod error;
+mod function;
+mod handler;
+mod log;
+mod panic;
+mod server;
+
+pub use context::{Context, Credentials, FunctionInfo, ServiceInfo};
+pub use error::Error;
+pub use function::{Function, ServeError};
+pub use handler::{
+    BoxFuture, EventHandler, FromEvent, Hook, HttpHandler, IntoHttpResponse, IntoOutput, Json,
+};
+pub use log::{Level, Logger, format_utc};
+
+use std::process::ExitCode;
+
+/// Serves an event handler: `fn main() -> ExitCode { fc::run(handler) }`.
+pub fn run<A>(handler: impl EventHandler<A>) -> ExitCode {
+    Function::new().event(handler).run()
+}
+
+/// Serves an HTTP-trigger handler: `fn main() -> ExitCode { fc::run_http(handler) }`.
+pub fn run_http<A>(handler: impl HttpHandler<A>) -> ExitCode {
+    Function::new().http(handler).run()
+}

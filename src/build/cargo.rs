@@ -1,0 +1,32 @@
+//! The plain builder: the host's own cargo. Its output runs on FC only when the host's glibc is
+//! no newer than the runtime's, which the verify step checks.
+
+use std::process::Command;
+
+use super::{Builder, BuilderKind, CargoOutput, run_host};
+use crate::error::Result;
+
+pub struct CargoBuilder {
+    cargo: std::ffi::OsString,
+}
+
+impl CargoBuilder {
+    pub fn new() -> Self {
+        // Under `cargo fc`, CARGO names the cargo that ran us, which is the one to build with.
+        Self {
+            cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
+        }
+    }
+}
+
+impl Builder for CargoBuilder {
+    fn kind(&self) -> BuilderKind {
+        BuilderKind::Cargo
+    }
+
+    fn run(&self, args: &[String], output: &mut CargoOutput) -> Result<()> {
+        let mut command = Command::new(&self.cargo);
+        command.arg("build").args(args);
+        run_host(command, output, "cargo build")
+    }
+}

@@ -1,0 +1,89 @@
+//! The zig builder: cargo-zigbuild links against zig's copy of the runtime's glibc version, named
+//! by a suffix on the target triple, so the host's newer glibc never leaks in.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::{Builder, BuilderKind, CargoOutput, run_host};
+use crate::error::{Error, Result};
+use crate::runtime::Runtime;
+
+const INSTALL_HELP: &str = "install both with `pip install ziglang cargo-zigbuild` (or `cargo install cargo-zigbuild` and zig from your package manager), or choose another builder with --builder";
+
+pub struct ZigBuilder {
+    cargo_zigbuild: PathBuf,
+    /// Set when zig is not on PATH but installed as the `ziglang` Python package.
+    zig: Option<PathBuf>,
+    target: String,
+}
+
+impl ZigBuilder {
+    /// Finds cargo-zigbuild and zig, or says how to install them.
+    pub fn locate(runtime: &Runtime) -> Result<Self> {
+        let cargo_zigbuild = which::which("cargo-zigbuild").map_err(|_| {
+            Error::tool("the zig builder needs cargo-zigbuild, which is not on PATH")
+                .help(INSTALL_HELP)
+        })?;
+        let zig = if std::env::var_os("CARGO_ZIGBUILD_ZIG_PATH").is_some()
+            || which::which("zig").is_ok()
+        {
+            None
+        } else {
+            Some(find_ziglang_package(&cargo_zigbuild).ok_or_else(|| {
+                Error::tool("the zig builder needs zig, which is neither on PATH nor installed as the `ziglang` Python package")
+                    .help(INSTALL_HELP)
+            })?)
+        };
+        Ok(Self {
+            cargo_zigbuild,
+            zig,
+            target: runtime.zig_target(),
+        })
+    }
+}
+
+/// The `zig` executable inside a `ziglang` Python package: first beside cargo-zigbuild (pip puts
+/// both in the same environment), then wherever `python3` imports it from.
+fn find_ziglang_package(cargo_zigbuild: &Path) -> Option<PathBuf> {
+    let bin_dir = cargo_zigbuild.parent()?;
+    let pattern = bin_dir.join("../lib/python3*/site-packages/ziglang/zig");
+    if let Some(found) = glob::glob(&pattern.to_string_lossy())
+        .ok()?
+        .filter_map(std::result::Result::ok)
+        .find(|p| p.is_file())
+    {
+        return Some(found);
+    }
+    let mut pythons: Vec<OsString> = vec![bin_dir.join("python3").into(), "python3".into()];
+    pythons.dedup();
+    pythons.into_iter().find_map(|python| {
+        let output = Command::new(python)
+            .args([
+                "-c",
+                "import os, ziglang; print(os.path.join(os.path.dirname(ziglang.__file__), 'zig'))",
+            ])
+            .output()
+            .ok()?;
+        let path = PathBuf::from(String::from_utf8(output.stdout).ok()?.trim());
+        (output.status.success() && path.is_file()).then_some(path)
+    })
+}
+
+impl Builder for ZigBuilder {
+    fn kind(&self) -> BuilderKind {
+        BuilderKind::Zig
+    }
+
+    fn run(&self, args: &[String], output: &mut CargoOutput) -> Result<()> {
+        let mut command = Command::new(&self.cargo_zigbuild);
+        command
+            .arg("zigbuild")
+            .args(args)
+            .args(["--target", &self.target]);
+        if let Some(zig) = &self.zig {
+            command.env("CARGO_ZIGBUILD_ZIG_PATH", zig);
+        }
+        run_host(command, output, "cargo zigbuild")
+    }
+}

@@ -1,0 +1,139 @@
+//! The command line: `cargo fc …`, which cargo runs as `cargo-fc fc …`.
+//!
+//! The doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::build::BuilderKind;
+use crate::ui::{ColorChoice, MessageFormat};
+
+/// cargo runs `cargo-fc fc ARGS` for `cargo fc ARGS`, so the real command sits under `fc`.
+#[derive(Debug, Parser)]
+#[command(name = "cargo", bin_name = "cargo", styles = clap::builder::Styles::styled())]
+pub enum CargoCli {
+    Fc(FcCli),
+}
+
+/// Build, verify, pack and run Rust functions for Alibaba Cloud Function Compute custom runtimes.
+#[derive(Debug, Args)]
+#[command(version, propagate_version = true)]
+pub struct FcCli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Use verbose output (-vv shows the commands cargo fc runs).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Print only errors and results.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// When to colour output.
+    #[arg(long, value_enum, default_value_t, value_name = "WHEN", global = true)]
+    pub color: ColorChoice,
+    /// Path to the Cargo.toml of the package or workspace.
+    #[arg(long, value_name = "PATH", global = true)]
+    pub manifest_path: Option<PathBuf>,
+    /// Package to work on (repeatable; default: the current package, or the workspace's default members).
+    #[arg(short = 'p', long = "package", value_name = "SPEC", global = true)]
+    pub packages: Vec<String>,
+    /// Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`).
+    #[arg(long = "bin", value_name = "NAME", global = true)]
+    pub bins: Vec<String>,
+    /// Output format of results.
+    #[arg(long, value_enum, default_value_t, value_name = "FMT", global = true)]
+    pub message_format: MessageFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile the functions for their FC runtime and verify the executables.
+    Build(BuildArgs),
+    /// Build, verify and zip each function with its assets into a reproducible package.
+    Pack(PackArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct BuildArgs {
+    /// FC runtime to build for: custom (Debian 9, glibc 2.24), custom.debian10, custom.debian11, custom.debian12.
+    #[arg(long, value_name = "ID")]
+    pub runtime: Option<String>,
+    /// How to compile: zig (cargo-zigbuild, glibc pinned to the runtime's) or cargo (plain host build).
+    #[arg(long, value_enum, value_name = "BUILDER")]
+    pub builder: Option<BuilderKind>,
+    /// Build with the given profile (default: release).
+    #[arg(long, value_name = "NAME", conflicts_with = "debug")]
+    pub profile: Option<String>,
+    /// Build with the dev profile.
+    #[arg(long)]
+    pub debug: bool,
+    /// Space or comma separated list of features to activate.
+    #[arg(short = 'F', long, value_name = "FEATURES")]
+    pub features: Vec<String>,
+    /// Activate all available features.
+    #[arg(long)]
+    pub all_features: bool,
+    /// Do not activate the `default` feature.
+    #[arg(long)]
+    pub no_default_features: bool,
+    /// Assert that Cargo.lock will remain unchanged.
+    #[arg(long)]
+    pub locked: bool,
+    /// Run without accessing the network.
+    #[arg(long)]
+    pub offline: bool,
+    /// Equivalent to --locked and --offline.
+    #[arg(long)]
+    pub frozen: bool,
+    /// Number of parallel jobs cargo runs.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<String>,
+    /// Skip checking the executables against the runtime (the package may then fail to start on FC).
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Arguments passed on to cargo after the ones cargo fc sets.
+    #[arg(last = true, value_name = "CARGO_ARGS")]
+    pub cargo_args: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct PackArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// Pack the bootstrap the last build left instead of building first.
+    #[arg(long)]
+    pub no_build: bool,
+    /// Where to write the zip (only with one function; default: <target-dir>/fc/<bin>.zip).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Add assets: a file, folder or glob relative to the package, optionally `SRC:DEST` to place them under DEST in the zip (repeatable).
+    #[arg(long = "include", value_name = "SRC[:DEST]")]
+    pub includes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        CargoCli::command().debug_assert();
+    }
+
+    #[test]
+    fn arguments_after_double_dash_reach_cargo() {
+        let cli = CargoCli::parse_from(["cargo", "fc", "build", "--", "--timings"]);
+        let CargoCli::Fc(fc) = cli;
+        let Command::Build(build) = fc.command else {
+            panic!("expected build")
+        };
+        assert_eq!(build.cargo_args, ["--timings"]);
+    }
+}

@@ -1,0 +1,13 @@
+use clap::Parser;
+
+use cargo_fc::cli::CargoCli;
+use cargo_fc::ui::{MessageFormat, Ui};
+
+fn main() {
+    let CargoCli::Fc(cli) = CargoCli::parse();
+    let ui = Ui::new(0, false, cli.global.color, MessageFormat::Human);
+    if let Err(error) = cargo_fc::run(cli) {
+        ui.error(&error);
+        std::process::exit(error.exit_code());
+    }
+}

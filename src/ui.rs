@@ -1,0 +1,196 @@
+//! What cargo fc shows: cargo-style status lines, warnings, progress bars and JSON messages.
+//!
+//! Human output goes to stderr so that stdout carries only results (JSON messages, a function's
+//! response); progress bars appear only on a terminal, never under `CI` or `--quiet`.
+
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::error::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stderr is a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum MessageFormat {
+    /// Status lines for people, on stderr.
+    #[default]
+    Human,
+    /// One JSON object per result on stdout; human lines stay on stderr.
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ui {
+    verbosity: u8,
+    quiet: bool,
+    color: bool,
+    json: bool,
+    progress: bool,
+}
+
+const GREEN: &str = "\x1b[1;32m";
+const YELLOW: &str = "\x1b[1;33m";
+const RED: &str = "\x1b[1;31m";
+const CYAN: &str = "\x1b[1;36m";
+const RESET: &str = "\x1b[0m";
+
+impl Ui {
+    pub fn new(verbosity: u8, quiet: bool, color: ColorChoice, format: MessageFormat) -> Self {
+        let terminal = std::io::stderr().is_terminal();
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+        };
+        let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+        Self {
+            verbosity,
+            quiet,
+            color,
+            json: format == MessageFormat::Json,
+            progress: terminal && !ci && !quiet,
+        }
+    }
+
+    /// A Ui that prints nothing but errors, for library callers and tests.
+    pub fn silent() -> Self {
+        Self {
+            verbosity: 0,
+            quiet: true,
+            color: false,
+            json: false,
+            progress: false,
+        }
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
+    pub fn verbosity(&self) -> u8 {
+        self.verbosity
+    }
+
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A cargo-style line: a right-aligned verb in green, then the message.
+    pub fn status(&self, verb: &str, message: impl Display) {
+        if !self.quiet {
+            eprintln!("{} {message}", self.paint(GREEN, &format!("{verb:>12}")));
+        }
+    }
+
+    /// A status line shown only with `-v`.
+    pub fn detail(&self, verb: &str, message: impl Display) {
+        if self.verbosity > 0 {
+            eprintln!("{} {message}", self.paint(CYAN, &format!("{verb:>12}")));
+        }
+    }
+
+    pub fn warn(&self, message: impl Display) {
+        if !self.quiet {
+            eprintln!("{}: {message}", self.paint(YELLOW, "warning"));
+        }
+    }
+
+    pub fn error(&self, error: &Error) {
+        eprintln!("{}: {error}", self.paint(RED, "error"));
+    }
+
+    /// One JSON message on stdout, when `--message-format json` asked for them.
+    pub fn json(&self, value: &serde_json::Value) {
+        if self.json {
+            let mut stdout = std::io::stdout().lock();
+            // A closed stdout (piped into `head`) is the reader's choice, not an error of ours.
+            let _ = writeln!(stdout, "{value}");
+            let _ = stdout.flush();
+        }
+    }
+
+    /// A spinner for a phase of unknown length.
+    pub fn spinner(&self, message: impl Into<String>) -> Progress {
+        if !self.progress {
+            return Progress(None);
+        }
+        let bar = ProgressBar::new_spinner().with_message(message.into());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner:.green} {msg} {elapsed:.dim}")
+                .expect("the spinner template is valid"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Progress(Some(bar))
+    }
+
+    /// A bar counting bytes, for zipping.
+    pub fn bytes_bar(&self, total: u64, message: impl Into<String>) -> Progress {
+        if !self.progress {
+            return Progress(None);
+        }
+        let bar = ProgressBar::new(total).with_message(message.into());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30.green}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+            )
+            .expect("the bar template is valid")
+            .progress_chars("=> "),
+        );
+        Progress(Some(bar))
+    }
+}
+
+/// A progress display that may be absent (not a terminal, `CI`, `--quiet`).
+pub struct Progress(Option<ProgressBar>);
+
+impl Progress {
+    pub fn set_message(&self, message: impl Into<String>) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(message.into());
+        }
+    }
+
+    pub fn inc(&self, delta: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(delta);
+        }
+    }
+
+    /// Prints a line above the bar, or straight to stderr when there is no bar.
+    pub fn println(&self, line: &str) {
+        match &self.0 {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -57,6 +57,35 @@ pub enum Command {
     Build(BuildArgs),
     /// Build, verify and zip each function with its assets into a reproducible package.
     Pack(PackArgs),
+    /// Manage the Docker images the docker builder compiles in.
+    Image(ImageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    #[command(subcommand)]
+    pub command: ImageCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImageCommand {
+    /// Build the builder image of a runtime (its Debian release, a C toolchain and the host's Rust) through the Docker engine.
+    Build {
+        /// Runtime whose image to build (default: the project's runtimes, or `custom` outside a project).
+        #[arg(long, value_name = "ID")]
+        runtime: Option<String>,
+    },
+    /// List the builder images present in the Docker engine.
+    List,
+    /// Remove builder images: the ones named, or all of a runtime, or all of them.
+    Rm {
+        /// Remove only the images of this runtime.
+        #[arg(long, value_name = "ID", conflicts_with = "images")]
+        runtime: Option<String>,
+        /// Images to remove, as `cargo fc image list` shows them.
+        #[arg(value_name = "IMAGE")]
+        images: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -64,9 +93,12 @@ pub struct BuildArgs {
     /// FC runtime to build for: custom (Debian 9, glibc 2.24), custom.debian10, custom.debian11, custom.debian12.
     #[arg(long, value_name = "ID")]
     pub runtime: Option<String>,
-    /// How to compile: zig (cargo-zigbuild, glibc pinned to the runtime's) or cargo (plain host build).
+    /// How to compile: docker (in a container of the runtime's Debian), zig (cargo-zigbuild, glibc pinned to the runtime's) or cargo (plain host build). Default: docker when an engine answers, else zig.
     #[arg(long, value_enum, value_name = "BUILDER")]
     pub builder: Option<BuilderKind>,
+    /// Docker image to build in instead of the runtime's builder image (pulled if absent); its glibc is what the verify step judges.
+    #[arg(long, value_name = "NAME")]
+    pub image: Option<String>,
     /// Build with the given profile (default: release).
     #[arg(long, value_name = "NAME", conflicts_with = "debug")]
     pub profile: Option<String>,

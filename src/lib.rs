@@ -62,6 +62,7 @@ pub fn run(cli: FcCli) -> Result<()> {
             Ok(())
         }
         Command::Pack(args) => pack_command(&selection, args, &ui),
+        Command::Image(args) => build::image::command(args, &selection, &ui),
     }
 }
 

@@ -45,6 +45,8 @@ impl IncludeSpec {
 pub struct FcConfig {
     pub runtime: &'static Runtime,
     pub builder: Option<BuilderKind>,
+    /// The Docker image to build in instead of the runtime's builder image.
+    pub image: Option<String>,
     pub include: Vec<IncludeSpec>,
     /// FC function names by bin name, when set.
     pub function: FunctionNames,
@@ -311,12 +313,15 @@ struct RawConfig {
     section: &'static str,
     runtime: Option<(String, Option<usize>)>,
     builder: Option<BuilderKind>,
+    image: Option<String>,
     include: Option<Vec<IncludeSpec>>,
     function: Option<FunctionNames>,
     template: Option<PathBuf>,
 }
 
-const KEYS: &[&str] = &["runtime", "builder", "include", "function", "template"];
+const KEYS: &[&str] = &[
+    "runtime", "builder", "image", "include", "function", "template",
+];
 
 impl RawConfig {
     fn parse(metadata: &Value, manifest: &Path, section: &'static str) -> Result<Self> {
@@ -362,6 +367,13 @@ impl RawConfig {
                             .help(format!("use one of: {}", BuilderKind::names().join(", ")))
                         })?;
                     config.builder = Some(kind);
+                }
+                "image" => {
+                    let name = value
+                        .as_str()
+                        .filter(|name| !name.trim().is_empty())
+                        .ok_or_else(|| bad(key, "an image name such as \"rust:1-bullseye\""))?;
+                    config.image = Some(name.to_string());
                 }
                 "include" => {
                     let items = value
@@ -424,6 +436,7 @@ impl RawConfig {
             section: self.section,
             runtime: self.runtime.or_else(|| defaults.runtime.clone()),
             builder: self.builder.or(defaults.builder),
+            image: self.image.or_else(|| defaults.image.clone()),
             include: self.include.or_else(|| defaults.include.clone()),
             function: self.function,
             template: self.template.or_else(|| defaults.template.clone()),
@@ -438,6 +451,7 @@ impl RawConfig {
         Ok(FcConfig {
             runtime,
             builder: self.builder,
+            image: self.image,
             include: self.include.unwrap_or_default(),
             function: self.function.unwrap_or_default(),
             template: self.template,

@@ -133,6 +133,14 @@ pub const RUNTIMES: &[Runtime] = &[
 /// The runtime cargo fc builds for when nothing says otherwise.
 pub const DEFAULT_RUNTIME: &str = "custom";
 
+/// Debian packages every Docker builder image installs: a C compiler and the C library's headers
+/// (Rust links through `cc`, and `-sys` crates compile C), pkg-config (how `-sys` crates find
+/// system libraries) and the CA certificates (so build scripts can fetch over HTTPS).
+pub const BUILDER_PACKAGES: &[&str] = &["gcc", "libc6-dev", "pkg-config", "ca-certificates"];
+
+/// Where Debian serves the releases marked `debian_archived`.
+pub const DEBIAN_ARCHIVE_MIRROR: &str = "http://archive.debian.org/debian";
+
 impl Runtime {
     /// Looks a runtime up by its FC id.
     pub fn find(id: &str) -> Option<&'static Runtime> {

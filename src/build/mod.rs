@@ -7,6 +7,8 @@
 //! the same whichever builder ran.
 
 mod cargo;
+pub mod docker;
+pub mod image;
 mod zig;
 
 use std::collections::BTreeMap;
@@ -24,6 +26,8 @@ use crate::ui::{Progress, Ui};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum BuilderKind {
+    /// cargo in a container of the runtime's Debian release, through the Docker engine.
+    Docker,
     /// cargo-zigbuild, linking against the runtime's glibc version.
     Zig,
     /// The host's cargo, as is.
@@ -32,11 +36,12 @@ pub enum BuilderKind {
 
 impl BuilderKind {
     pub fn names() -> Vec<&'static str> {
-        vec!["zig", "cargo"]
+        vec!["docker", "zig", "cargo"]
     }
 
     pub fn name(self) -> &'static str {
         match self {
+            BuilderKind::Docker => "docker",
             BuilderKind::Zig => "zig",
             BuilderKind::Cargo => "cargo",
         }
@@ -55,6 +60,8 @@ pub trait Builder {
 pub struct BuildOptions {
     pub runtime: Option<&'static Runtime>,
     pub builder: Option<BuilderKind>,
+    /// The image a Docker build runs in instead of the runtime's builder image.
+    pub image: Option<String>,
     pub profile: Option<String>,
     pub debug: bool,
     pub features: Vec<String>,
@@ -80,6 +87,7 @@ impl BuildOptions {
         Ok(Self {
             runtime,
             builder: args.builder,
+            image: args.image.clone(),
             profile: args.profile.clone(),
             debug: args.debug,
             features: args.features.clone(),
@@ -174,36 +182,116 @@ pub fn cargo_args(
     args
 }
 
-/// Picks the builder for a function: the flag, then the configuration, then the first available.
-fn builder_kind(function: &Function, options: &BuildOptions) -> BuilderKind {
-    options
-        .builder
-        .or(function.config.builder)
-        .unwrap_or(BuilderKind::Zig)
+/// The builder the flag or the configuration names for a function; `None` leaves the choice to
+/// [`default_builder`].
+fn builder_kind(function: &Function, options: &BuildOptions) -> Option<BuilderKind> {
+    options.builder.or(function.config.builder)
 }
 
-fn make_builder(kind: BuilderKind, runtime: &'static Runtime) -> Result<Box<dyn Builder>> {
+/// The image a Docker build of `function` runs in, when one is named instead of the builder image.
+fn image_for(function: &Function, options: &BuildOptions) -> Option<String> {
+    options
+        .image
+        .clone()
+        .or_else(|| function.config.image.clone())
+}
+
+fn make_builder(
+    kind: BuilderKind,
+    runtime: &'static Runtime,
+    project: &Project,
+    image: Option<&str>,
+    ui: &Ui,
+) -> Result<Box<dyn Builder>> {
     Ok(match kind {
+        BuilderKind::Docker => {
+            let engine = docker::Engine::connect()?;
+            Box::new(docker_builder(engine, runtime, project, image, ui)?)
+        }
         BuilderKind::Zig => Box::new(zig::ZigBuilder::locate(runtime)?),
         BuilderKind::Cargo => Box::new(cargo::CargoBuilder::new()),
     })
 }
 
+fn docker_builder(
+    engine: docker::Engine,
+    runtime: &'static Runtime,
+    project: &Project,
+    image: Option<&str>,
+    ui: &Ui,
+) -> Result<docker::DockerBuilder> {
+    let image = image::resolve(&engine, image, runtime, &project.workspace_root, ui)?;
+    let layout = docker::Layout::new(&project.workspace_root, &project.target_dir, &image)?;
+    Ok(docker::DockerBuilder::new(engine, image, layout, ui))
+}
+
+/// The builder when nothing names one: Docker when an engine answers, otherwise zig when
+/// installed, otherwise an error naming both. An engine whose builder image can neither be
+/// found nor made (no registry for the base image) also falls back to zig, with a warning,
+/// since the user did not ask for Docker. The choice is printed in one line.
+fn default_builder(
+    runtime: &'static Runtime,
+    project: &Project,
+    image: Option<&str>,
+    ui: &Ui,
+) -> Result<Box<dyn Builder>> {
+    let docker_problem = match docker::Engine::connect() {
+        Ok(engine) => {
+            let host = engine.host().to_string();
+            match docker_builder(engine, runtime, project, image, ui) {
+                Ok(builder) => {
+                    ui.status(
+                        "Builder",
+                        format!("docker (the Docker engine at {host} answers; --builder chooses another)"),
+                    );
+                    return Ok(Box::new(builder));
+                }
+                Err(error) => error,
+            }
+        }
+        Err(error) => error,
+    };
+    match zig::ZigBuilder::locate(runtime) {
+        Ok(builder) => {
+            ui.status(
+                "Builder",
+                format!("zig (Docker is not usable: {})", docker_problem.message),
+            );
+            Ok(Box::new(builder))
+        }
+        Err(zig_problem) => Err(Error::tool(
+            "no builder is available: neither Docker nor zig can build here",
+        )
+        .note(format!("docker: {}", docker_problem.message))
+        .note(format!("zig: {}", zig_problem.message))
+        .help("start a Docker engine, or install zig (`pip install ziglang cargo-zigbuild`); or --builder cargo for a plain host build that the verify step checks")),
+    }
+}
+
 /// Builds the functions, grouped so that each (builder, runtime) pair runs cargo once, and puts
 /// each executable in place as `bootstrap`.
 pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<Built>> {
-    let mut groups: BTreeMap<(BuilderKind, &'static str), Vec<&Function>> = BTreeMap::new();
+    type Group = (Option<BuilderKind>, &'static str, Option<String>);
+    let mut groups: BTreeMap<Group, Vec<&Function>> = BTreeMap::new();
     for function in &project.functions {
         let runtime = options.runtime_for(function);
         groups
-            .entry((builder_kind(function, options), runtime.id))
+            .entry((
+                builder_kind(function, options),
+                runtime.id,
+                image_for(function, options),
+            ))
             .or_default()
             .push(function);
     }
     let mut built = Vec::new();
-    for ((kind, runtime_id), functions) in groups {
+    for ((kind, runtime_id, image), functions) in groups {
         let runtime = Runtime::find(runtime_id).expect("grouped by known runtime ids");
-        let builder = make_builder(kind, runtime)?;
+        let builder = match kind {
+            Some(kind) => make_builder(kind, runtime, project, image.as_deref(), ui)?,
+            None => default_builder(runtime, project, image.as_deref(), ui)?,
+        };
+        let kind = builder.kind();
         let names: Vec<&str> = functions.iter().map(|f| f.bin.as_str()).collect();
         ui.status(
             "Building",

@@ -1,0 +1,724 @@
+//! Builder images: one recipe per FC runtime, embedded in cargo fc, built through the engine.
+//!
+//! A recipe is a Dockerfile based on the runtime's Debian release (so its glibc is the
+//! runtime's), adding a C toolchain. The Rust toolchain comes from the host: the build context,
+//! made on the fly, carries the `rustc` that would build the project (`rustc --print sysroot`
+//! in the workspace, so a rust-toolchain file counts) without docs, only what compiling for
+//! x86_64-unknown-linux-gnu needs. This gives the image exactly the host's Rust version and
+//! needs no network for Rust at all; the price is that the host must run an x86_64 Linux
+//! toolchain, which is also the only architecture FC offers for custom runtimes (FC-FACTS:
+//! runtimes).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use bollard::query_parameters::{
+    BuildImageOptionsBuilder, CreateImageOptionsBuilder, ListImagesOptionsBuilder,
+    RemoveImageOptionsBuilder,
+};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use serde_json::json;
+
+use super::docker::{Engine, LABEL, describe, engine_error};
+use crate::cli::{ImageArgs, ImageCommand};
+use crate::error::{Error, Result};
+use crate::project::{self, Selection};
+use crate::runtime::{RUNTIMES, Runtime};
+use crate::ui::Ui;
+
+/// The target the toolchain in a builder image compiles for and runs on.
+const TOOLCHAIN_HOST: &str = "x86_64-unknown-linux-gnu";
+
+/// The repository builder images are tagged in: `cargo-fc/builder:<runtime>-rust-<version>`.
+pub const BUILDER_REPOSITORY: &str = "cargo-fc/builder";
+
+/// The embedded recipes, by runtime id.
+const RECIPES: &[(&str, &str)] = &[
+    ("custom", include_str!("recipes/custom.Dockerfile")),
+    (
+        "custom.debian10",
+        include_str!("recipes/custom.debian10.Dockerfile"),
+    ),
+    (
+        "custom.debian11",
+        include_str!("recipes/custom.debian11.Dockerfile"),
+    ),
+    (
+        "custom.debian12",
+        include_str!("recipes/custom.debian12.Dockerfile"),
+    ),
+];
+
+/// The Dockerfile of a runtime's builder image.
+pub fn recipe(runtime: &Runtime) -> &'static str {
+    RECIPES
+        .iter()
+        .find(|(id, _)| *id == runtime.id)
+        .map(|(_, text)| *text)
+        .expect("every runtime has a recipe (tested)")
+}
+
+/// The Rust toolchain that builds a project on this host.
+#[derive(Debug, Clone)]
+pub struct Toolchain {
+    /// `1.95.0`, `1.97.0-nightly`.
+    pub version: String,
+    pub host: String,
+    pub sysroot: PathBuf,
+}
+
+impl Toolchain {
+    /// Asks `rustc` in `dir`, so that rustup applies the directory's rust-toolchain file.
+    pub fn detect(dir: &Path) -> Result<Self> {
+        let rustc = |args: &[&str]| -> Result<String> {
+            let output = Command::new("rustc")
+                .args(args)
+                .current_dir(dir)
+                .output()
+                .map_err(|e| {
+                    Error::tool(format!("could not run `rustc`: {e}"))
+                        .help("the builder image copies the host's Rust toolchain: install Rust (rustup.rs)")
+                })?;
+            if !output.status.success() {
+                return Err(Error::tool(format!(
+                    "`rustc {}` failed: {}",
+                    args.join(" "),
+                    String::from_utf8_lossy(&output.stderr).trim()
+                )));
+            }
+            Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+        };
+        let verbose = rustc(&["-vV"])?;
+        let field = |name: &str| {
+            verbose
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_string())
+        };
+        let version =
+            field("release:").ok_or_else(|| Error::tool("`rustc -vV` did not say its release"))?;
+        let host = field("host:").ok_or_else(|| Error::tool("`rustc -vV` did not say its host"))?;
+        let sysroot = PathBuf::from(rustc(&["--print", "sysroot"])?);
+        Ok(Self {
+            version,
+            host,
+            sysroot,
+        })
+    }
+
+    /// The files of the toolchain a builder image gets, as (path in the sysroot, is a folder).
+    fn parts(&self) -> Result<Vec<PathBuf>> {
+        if self.host != TOOLCHAIN_HOST {
+            return Err(Error::tool(format!(
+                "the Docker builder image copies the host's Rust toolchain, but this host's is for {}, not {TOOLCHAIN_HOST}",
+                self.host
+            ))
+            .help("build with an image that has Rust already: --image NAME, or `image = \"NAME\"` in [package.metadata.fc]; or --builder zig"));
+        }
+        let mut parts = vec![PathBuf::from("bin/rustc"), PathBuf::from("bin/cargo")];
+        let lib = self.sysroot.join("lib");
+        let entries = std::fs::read_dir(&lib).map_err(|e| Error::io("read", &lib, e))?;
+        // librustc_driver and libLLVM: the compiler itself.
+        let mut libraries: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.is_file()
+                    && p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().contains(".so"))
+            })
+            .filter_map(|p| p.strip_prefix(&self.sysroot).ok().map(Path::to_path_buf))
+            .collect();
+        libraries.sort();
+        parts.extend(libraries);
+        // The standard library (lib) and rust-lld with its gcc-ld wrappers (bin), cargo's
+        // default linker on this target since Rust 1.90.
+        parts.push(PathBuf::from("lib/rustlib").join(TOOLCHAIN_HOST));
+        for part in &parts {
+            if !self.sysroot.join(part).exists() {
+                return Err(Error::tool(format!(
+                    "the Rust toolchain at {} has no {}",
+                    self.sysroot.display(),
+                    part.display()
+                ))
+                .help("the builder image needs rustc, cargo and rust-std of one toolchain: `rustup component add rustc cargo rust-std`"));
+            }
+        }
+        Ok(parts)
+    }
+}
+
+/// The tag of a runtime's builder image for a Rust version.
+pub fn builder_tag(runtime: &Runtime, rust_version: &str) -> String {
+    format!("{BUILDER_REPOSITORY}:{}-rust-{rust_version}", runtime.id)
+}
+
+/// The image a Docker build runs in: `image` if given (pulled when absent), otherwise the
+/// runtime's builder image for the project's Rust toolchain (built when absent).
+pub fn resolve(
+    engine: &Engine,
+    image: Option<&str>,
+    runtime: &'static Runtime,
+    workspace_root: &Path,
+    ui: &Ui,
+) -> Result<String> {
+    match image {
+        Some(name) => {
+            ensure_present(engine, name, ui)?;
+            Ok(name.to_string())
+        }
+        None => {
+            let toolchain = Toolchain::detect(workspace_root)?;
+            let tag = builder_tag(runtime, &toolchain.version);
+            if !exists(engine, &tag)? {
+                ui.status(
+                    "Image",
+                    format!("builder image {tag} is not here yet; building it (first use)"),
+                );
+                build(engine, runtime, &toolchain, ui)?;
+            }
+            Ok(tag)
+        }
+    }
+}
+
+fn exists(engine: &Engine, name: &str) -> Result<bool> {
+    match engine.block_on(engine.docker().inspect_image(name)) {
+        Ok(_) => Ok(true),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => Ok(false),
+        Err(e) => Err(engine_error(&format!("looking for image {name}"), e)),
+    }
+}
+
+/// Makes sure an image is present, pulling it through the engine if not.
+pub fn ensure_present(engine: &Engine, name: &str, ui: &Ui) -> Result<()> {
+    if exists(engine, name)? {
+        return Ok(());
+    }
+    ui.status("Pulling", format!("{name} (not present locally)"));
+    pull(engine, name, ui).map_err(|why| {
+        Error::tool(format!(
+            "image `{name}` is not present locally and could not be pulled: {why}"
+        ))
+        .help("check the name with `docker images`, load it with `docker load`, or make a registry reachable")
+    })
+}
+
+/// Splits `repo[:tag]` (or `repo@digest`) into what the create-image API wants. Without a tag the
+/// engine would pull every tag, so `latest` is implied as the CLI does.
+fn split_reference(name: &str) -> (&str, &str) {
+    if name.contains('@') {
+        return (name, "");
+    }
+    let last_segment = name.rfind('/').map_or(0, |i| i + 1);
+    match name[last_segment..].rfind(':') {
+        Some(colon) => {
+            let at = last_segment + colon;
+            (&name[..at], &name[at + 1..])
+        }
+        None => (name, "latest"),
+    }
+}
+
+/// Pulls an image with a progress display of bytes downloaded over all layers.
+fn pull(engine: &Engine, name: &str, ui: &Ui) -> std::result::Result<(), String> {
+    let (repository, tag) = split_reference(name);
+    let options = CreateImageOptionsBuilder::new()
+        .from_image(repository)
+        .tag(tag)
+        .build();
+    let progress = ui.spinner(format!("pulling {name}"));
+    engine.block_on(async {
+        let mut stream = engine.docker().create_image(Some(options), None, None);
+        let mut layers: HashMap<String, (i64, i64)> = HashMap::new();
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(|e| describe(&e))?;
+            if let (Some(id), Some(detail)) = (&info.id, &info.progress_detail)
+                && let (Some(current), Some(total)) = (detail.current, detail.total)
+            {
+                layers.insert(id.clone(), (current, total));
+            }
+            let (done, total) = layers
+                .values()
+                .fold((0, 0), |(d, t), (c, n)| (d + c, t + n));
+            progress.set_message(format!(
+                "pulling {name}: {} layers, {} of {} MB",
+                layers.len(),
+                done / 1_000_000,
+                total / 1_000_000
+            ));
+            if let Some(status) = &info.status
+                && status.starts_with("Status:")
+            {
+                progress.println(status);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Builds a runtime's builder image through the engine, showing the build steps.
+pub fn build(
+    engine: &Engine,
+    runtime: &'static Runtime,
+    toolchain: &Toolchain,
+    ui: &Ui,
+) -> Result<String> {
+    let tag = builder_tag(runtime, &toolchain.version);
+    let parts = toolchain.parts()?;
+    let base = format!("debian:{}", runtime.debian_codename);
+    let not_buildable = |why: String| {
+        Error::tool(format!(
+            "the builder image for `{runtime}` cannot be built: its base image {base} is not present locally and could not be pulled: {why}"
+        ))
+        .help(format!(
+            "make {base} available (a reachable registry, or `docker load`), or use an image you already have: --image NAME or `image = \"NAME\"` in [package.metadata.fc]; or --builder zig"
+        ))
+    };
+    if !exists(engine, &base)? {
+        ui.status("Pulling", format!("base image {base}"));
+        pull(engine, &base, ui).map_err(not_buildable)?;
+    }
+    ui.status(
+        "Building",
+        format!(
+            "image {tag} (Debian {} {}, Rust {} from {})",
+            runtime.debian_version,
+            runtime.debian_codename,
+            toolchain.version,
+            toolchain.sysroot.display()
+        ),
+    );
+    let labels = HashMap::from([
+        (LABEL.to_string(), "builder".to_string()),
+        (format!("{LABEL}.runtime"), runtime.id.to_string()),
+        (format!("{LABEL}.rust"), toolchain.version.clone()),
+    ]);
+    let options = BuildImageOptionsBuilder::new()
+        .dockerfile("Dockerfile")
+        .t(&tag)
+        .labels(&labels)
+        .rm(true)
+        .forcerm(true)
+        .build();
+    let context = context_stream(recipe(runtime), toolchain.sysroot.clone(), parts);
+    let progress = ui.spinner(format!("building {tag}"));
+    let verbose = ui.verbosity() > 0;
+    let result: std::result::Result<(), String> = engine.block_on(async {
+        let mut stream =
+            engine
+                .docker()
+                .build_image(options, None, Some(bollard::body_try_stream(context)));
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(|e| describe(&e))?;
+            if let Some(text) = &info.stream {
+                for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                    if line.starts_with("Step ") {
+                        progress.set_message(line.to_string());
+                        progress.println(line);
+                    } else if verbose {
+                        progress.println(line);
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+    drop(progress);
+    result.map_err(|why| {
+        Error::tool(format!("building the builder image {tag} failed: {why}"))
+            .help("run again with -v to see every build step's output; or use --image NAME, or --builder zig")
+    })?;
+    ui.status("Built", format!("image {tag}"));
+    Ok(tag)
+}
+
+/// The build context as a stream of tar chunks: the Dockerfile and the toolchain under `rust/`.
+/// A thread writes the tar while the engine reads it, so the half-gigabyte toolchain is never
+/// held in memory at once.
+fn context_stream(
+    dockerfile: &'static str,
+    sysroot: PathBuf,
+    parts: Vec<PathBuf>,
+) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(8);
+    std::thread::spawn(move || {
+        let writer = ChunkWriter {
+            sender: sender.clone(),
+            buffer: Vec::with_capacity(CHUNK),
+        };
+        let result = (|| -> std::io::Result<()> {
+            let mut tar = tar::Builder::new(writer);
+            let mut header = tar::Header::new_gnu();
+            header.set_size(dockerfile.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            tar.append_data(&mut header, "Dockerfile", dockerfile.as_bytes())?;
+            for part in &parts {
+                let source = sysroot.join(part);
+                let name = Path::new("rust").join(part);
+                if source.is_dir() {
+                    tar.append_dir_all(&name, &source)?;
+                } else {
+                    tar.append_path_with_name(&source, &name)?;
+                }
+            }
+            tar.into_inner()?.flush()
+        })();
+        if let Err(e) = result {
+            let _ = sender.blocking_send(Err(e));
+        }
+    });
+    futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    })
+}
+
+const CHUNK: usize = 1 << 20;
+
+/// Sends what is written in chunks to the engine request's body.
+struct ChunkWriter {
+    sender: tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
+    buffer: Vec<u8>,
+}
+
+impl Write for ChunkWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(CHUNK),
+        ));
+        self.sender.blocking_send(Ok(chunk)).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "the engine stopped reading the build context",
+            )
+        })
+    }
+}
+
+/// A builder image present in the engine.
+#[derive(Debug)]
+struct Present {
+    tag: String,
+    runtime: String,
+    rust: String,
+    size: i64,
+    created: i64,
+}
+
+fn list_builders(engine: &Engine) -> Result<Vec<Present>> {
+    let filters = HashMap::from([("label", vec![format!("{LABEL}=builder")])]);
+    let options = ListImagesOptionsBuilder::new().filters(&filters).build();
+    let images = engine
+        .block_on(engine.docker().list_images(Some(options)))
+        .map_err(|e| engine_error("listing images", e))?;
+    let mut present: Vec<Present> = images
+        .into_iter()
+        .flat_map(|image| {
+            let runtime = image.labels.get(&format!("{LABEL}.runtime")).cloned();
+            let rust = image.labels.get(&format!("{LABEL}.rust")).cloned();
+            let tags = if image.repo_tags.is_empty() {
+                vec![image.id.clone()]
+            } else {
+                image.repo_tags.clone()
+            };
+            tags.into_iter()
+                .filter(|t| t != "<none>:<none>")
+                .map(move |tag| Present {
+                    tag,
+                    runtime: runtime.clone().unwrap_or_default(),
+                    rust: rust.clone().unwrap_or_default(),
+                    size: image.size,
+                    created: image.created,
+                })
+        })
+        .collect();
+    present.sort_by(|a, b| a.tag.cmp(&b.tag));
+    Ok(present)
+}
+
+/// `cargo fc image …`.
+pub fn command(args: &ImageArgs, selection: &Selection, ui: &Ui) -> Result<()> {
+    match &args.command {
+        ImageCommand::Build { runtime } => {
+            let runtimes = match runtime {
+                Some(id) => vec![find_runtime(id)?],
+                None => project_runtimes(selection),
+            };
+            let dir = project::load(selection)
+                .map(|p| p.workspace_root)
+                .unwrap_or_else(|_| PathBuf::from("."));
+            let toolchain = Toolchain::detect(&dir)?;
+            let engine = Engine::connect()?;
+            for runtime in runtimes {
+                let tag = build(&engine, runtime, &toolchain, ui)?;
+                ui.json(&json!({"reason": "image-built", "image": tag, "runtime": runtime.id, "rust": toolchain.version}));
+            }
+            Ok(())
+        }
+        ImageCommand::List => {
+            let engine = Engine::connect()?;
+            let images = list_builders(&engine)?;
+            if ui.is_json() {
+                for image in &images {
+                    ui.json(&json!({"reason": "builder-image", "image": image.tag, "runtime": image.runtime, "rust": image.rust, "size": image.size, "created": image.created}));
+                }
+            } else if images.is_empty() {
+                ui.status(
+                    "Images",
+                    "none yet; `cargo fc image build` or a Docker build makes one",
+                );
+            } else {
+                let mut stdout = std::io::stdout().lock();
+                let width = images.iter().map(|i| i.tag.len()).max().unwrap_or(0);
+                let _ = writeln!(
+                    stdout,
+                    "{:width$}  {:16}  {:14}  SIZE",
+                    "IMAGE", "RUNTIME", "RUST"
+                );
+                for image in &images {
+                    let _ = writeln!(
+                        stdout,
+                        "{:width$}  {:16}  {:14}  {}",
+                        image.tag,
+                        image.runtime,
+                        image.rust,
+                        crate::pack::human_size(u64::try_from(image.size).unwrap_or(0))
+                    );
+                }
+            }
+            Ok(())
+        }
+        ImageCommand::Rm { runtime, images } => {
+            let engine = Engine::connect()?;
+            let present = list_builders(&engine)?;
+            let wanted: Vec<String> = if !images.is_empty() {
+                for name in images {
+                    if !present.iter().any(|p| &p.tag == name) {
+                        return Err(Error::config(format!(
+                            "`{name}` is not a cargo fc builder image"
+                        ))
+                        .help("`cargo fc image list` shows them; other images are removed with `docker rmi`"));
+                    }
+                }
+                images.clone()
+            } else {
+                let runtime = runtime.as_deref().map(find_runtime).transpose()?;
+                present
+                    .iter()
+                    .filter(|p| runtime.is_none_or(|r| p.runtime == r.id))
+                    .map(|p| p.tag.clone())
+                    .collect()
+            };
+            if wanted.is_empty() {
+                ui.status("Images", "no builder images to remove");
+            }
+            for tag in wanted {
+                engine
+                    .block_on(engine.docker().remove_image(
+                        &tag,
+                        Some(RemoveImageOptionsBuilder::new().build()),
+                        None,
+                    ))
+                    .map_err(|e| engine_error(&format!("removing {tag}"), e))?;
+                ui.status("Removed", &tag);
+                ui.json(&json!({"reason": "image-removed", "image": tag}));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn find_runtime(id: &str) -> Result<&'static Runtime> {
+    Runtime::find(id).ok_or_else(|| {
+        Error::config(format!("`--runtime {id}` is not an FC custom runtime"))
+            .help(format!("use one of: {}", Runtime::ids().join(", ")))
+    })
+}
+
+/// The runtimes of the project's functions, or the default runtime outside a project.
+fn project_runtimes(selection: &Selection) -> Vec<&'static Runtime> {
+    let mut runtimes: Vec<&'static Runtime> = project::load(selection)
+        .map(|p| p.functions.iter().map(|f| f.config.runtime).collect())
+        .unwrap_or_default();
+    runtimes.sort_by_key(|r| r.id);
+    runtimes.dedup();
+    if runtimes.is_empty() {
+        runtimes.push(Runtime::default_runtime());
+    }
+    runtimes
+}
+
+/// All runtimes with a recipe, for tests and documentation.
+pub fn recipes() -> impl Iterator<Item = (&'static Runtime, &'static str)> {
+    RUNTIMES.iter().map(|r| (r, recipe(r)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{BUILDER_PACKAGES, DEBIAN_ARCHIVE_MIRROR};
+
+    const INSTRUCTIONS: &[&str] = &[
+        "FROM",
+        "RUN",
+        "CMD",
+        "LABEL",
+        "EXPOSE",
+        "ENV",
+        "ADD",
+        "COPY",
+        "ENTRYPOINT",
+        "VOLUME",
+        "USER",
+        "WORKDIR",
+        "ARG",
+        "ONBUILD",
+        "STOPSIGNAL",
+        "HEALTHCHECK",
+        "SHELL",
+    ];
+
+    /// A Dockerfile's instructions, continuation lines joined and comments dropped, as the
+    /// engine's parser reads them.
+    fn instructions(text: &str) -> Vec<(String, String)> {
+        let mut result = Vec::new();
+        let mut pending = String::new();
+        for line in text.lines() {
+            let trimmed = line.trim();
+            if trimmed.starts_with('#') || (pending.is_empty() && trimmed.is_empty()) {
+                continue;
+            }
+            match trimmed.strip_suffix('\\') {
+                Some(head) => {
+                    pending.push_str(head);
+                    pending.push(' ');
+                }
+                None => {
+                    pending.push_str(trimmed);
+                    let (keyword, rest) = pending.split_once(' ').unwrap_or((&pending, ""));
+                    result.push((keyword.to_string(), rest.trim().to_string()));
+                    pending.clear();
+                }
+            }
+        }
+        assert!(pending.is_empty(), "a continuation line ends the file");
+        result
+    }
+
+    #[test]
+    fn every_runtime_has_a_valid_recipe_matching_the_runtime_table() {
+        assert_eq!(RECIPES.len(), RUNTIMES.len());
+        for (runtime, text) in recipes() {
+            let steps = instructions(text);
+            for (keyword, arguments) in &steps {
+                assert!(
+                    INSTRUCTIONS.contains(&keyword.as_str()),
+                    "{}: unknown instruction {keyword}",
+                    runtime.id
+                );
+                assert!(
+                    !arguments.is_empty(),
+                    "{}: {keyword} without arguments",
+                    runtime.id
+                );
+            }
+            assert_eq!(steps[0].0, "FROM", "{}: the first instruction", runtime.id);
+            assert_eq!(
+                steps[0].1,
+                format!("debian:{}", runtime.debian_codename),
+                "{}: base image",
+                runtime.id
+            );
+            assert_eq!(
+                steps.iter().filter(|(k, _)| k == "FROM").count(),
+                1,
+                "{}: one stage",
+                runtime.id
+            );
+            let install = steps
+                .iter()
+                .find(|(k, a)| k == "RUN" && a.contains("apt-get install"))
+                .unwrap_or_else(|| panic!("{}: no apt-get install", runtime.id));
+            let packages: Vec<&str> = install
+                .1
+                .split("apt-get install")
+                .nth(1)
+                .unwrap()
+                .split("&&")
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .filter(|word| !word.starts_with('-'))
+                .collect();
+            assert_eq!(packages, BUILDER_PACKAGES, "{}: packages", runtime.id);
+            let archive = format!(
+                "deb {DEBIAN_ARCHIVE_MIRROR} {} main",
+                runtime.debian_codename
+            );
+            assert_eq!(
+                text.contains(&archive),
+                runtime.debian_archived,
+                "{}: archive mirror exactly when the release is archived",
+                runtime.id
+            );
+            assert!(
+                steps
+                    .iter()
+                    .any(|(k, a)| k == "COPY" && a == "rust/ /usr/local/"),
+                "{}: the toolchain from the context",
+                runtime.id
+            );
+            // No other Debian release may be named anywhere in the recipe.
+            for other in RUNTIMES.iter().filter(|r| r.id != runtime.id) {
+                assert!(
+                    !text.contains(other.debian_codename),
+                    "{}: mentions {}",
+                    runtime.id,
+                    other.debian_codename
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn builder_tags_name_runtime_and_rust_version() {
+        let runtime = Runtime::default_runtime();
+        assert_eq!(
+            builder_tag(runtime, "1.95.0"),
+            "cargo-fc/builder:custom-rust-1.95.0"
+        );
+    }
+
+    #[test]
+    fn references_split_into_repository_and_tag() {
+        assert_eq!(split_reference("debian:bullseye"), ("debian", "bullseye"));
+        assert_eq!(split_reference("debian"), ("debian", "latest"));
+        assert_eq!(
+            split_reference("localhost:5000/team/img"),
+            ("localhost:5000/team/img", "latest")
+        );
+        assert_eq!(
+            split_reference("localhost:5000/img:v1"),
+            ("localhost:5000/img", "v1")
+        );
+        assert_eq!(split_reference("img@sha256:ab"), ("img@sha256:ab", ""));
+    }
+}

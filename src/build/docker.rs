@@ -58,7 +58,8 @@ impl Engine {
         if let Some(path) = host.strip_prefix("unix://") {
             check_socket(&host, Path::new(path))?;
         }
-        let docker = Docker::connect_with_host(&host).map_err(|e| unreachable(&host, &e))?;
+        let docker =
+            Docker::connect_with_host(&host).map_err(|e| unreachable(&host, &root_cause(&e)))?;
         let docker = runtime.block_on(async {
             let answer = tokio::time::timeout(PING_TIMEOUT, docker.ping()).await;
             match answer {
@@ -66,12 +67,12 @@ impl Engine {
                     &host,
                     &format!("no answer within {} s", PING_TIMEOUT.as_secs()),
                 )),
-                Ok(Err(e)) => Err(unreachable(&host, &e)),
+                Ok(Err(e)) => Err(unreachable(&host, &root_cause(&e))),
                 // The engine may speak an older API than bollard's default (20.10 speaks 1.41).
                 Ok(Ok(_)) => docker
                     .negotiate_version()
                     .await
-                    .map_err(|e| unreachable(&host, &e)),
+                    .map_err(|e| unreachable(&host, &root_cause(&e))),
             }
         })?;
         Ok(Engine {
@@ -140,6 +141,20 @@ fn unreachable(host: &str, why: &dyn std::fmt::Display) -> Error {
     .help(format!(
         "start Docker, or set DOCKER_HOST to the engine's address; {ZIG_HINT}"
     ))
+}
+
+/// The innermost cause of an error: "Connection refused", not "client error (Connect)".
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    let text = cause.to_string();
+    // io::Error's "(os error 111)" tells a user nothing.
+    match text.find(" (os error") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    }
 }
 
 /// An engine error while doing `what`, as one line.
@@ -246,8 +261,22 @@ impl Layout {
                 mounts.push(bind(&file, &self.cargo_home.join(config), true));
             }
         }
+        if let Some(bundle) = ca_bundle() {
+            mounts.push(bind(&bundle, &bundle, true));
+        }
         mounts
     }
+}
+
+/// The CA bundle the host tells TLS clients to trust, when it names one: behind an intercepting
+/// proxy it holds the proxy's CA, which the image's own bundle lacks, so cargo in the container
+/// could not fetch crates without it. It is mounted at the same path and named to cargo.
+fn ca_bundle() -> Option<PathBuf> {
+    ["CARGO_HTTP_CAINFO", "SSL_CERT_FILE"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .map(PathBuf::from)
+        .find(|path| path.is_absolute() && path.is_file())
 }
 
 /// An image name as one directory name: `cargo-fc/builder:custom-rust-1.95.0` →
@@ -292,6 +321,13 @@ pub fn passes_through(name: &str) -> bool {
         "CARGO_LOG",
         "RUST_BACKTRACE",
         "SOURCE_DATE_EPOCH",
+        // A proxy the host needs to reach crates.io, the container needs too.
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "NO_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "no_proxy",
     ];
     const PREFIXES: &[&str] = &[
         "CARGO_BUILD_",
@@ -370,9 +406,12 @@ impl DockerBuilder {
         ];
         env.extend(
             std::env::vars()
-                .filter(|(name, _)| passes_through(name))
+                .filter(|(name, _)| passes_through(name) && name != "CARGO_HTTP_CAINFO")
                 .map(|(name, value)| format!("{name}={value}")),
         );
+        if let Some(bundle) = ca_bundle() {
+            env.push(format!("CARGO_HTTP_CAINFO={}", bundle.display()));
+        }
         let labels = HashMap::from([
             (LABEL.to_string(), "build".to_string()),
             (format!("{LABEL}.pid"), std::process::id().to_string()),
@@ -397,6 +436,10 @@ impl DockerBuilder {
             tty: Some(false),
             host_config: Some(HostConfig {
                 mounts: Some(layout.mounts()),
+                // The host's network, as a host build has: proxies on localhost and the host's
+                // DNS work, and no bridge interface has to be set up for every build, which
+                // is a good part of a container's start time.
+                network_mode: Some("host".to_string()),
                 ..HostConfig::default()
             }),
             ..ContainerCreateBody::default()

@@ -1,0 +1,385 @@
+//! The Docker builder end to end: real crates built by the real `cargo-fc` in containers of a
+//! local builder image, made without any registry by `scripts/make-test-image` (debootstrap
+//! bullseye plus the host's Rust toolchain, `docker import`).
+//!
+//! The image's tag is `CARGO_FC_TEST_IMAGE`, or `cargo-fc-test:bullseye-rust-<host rustc
+//! version>` as the script names it. Without an engine or the image the tests say so loudly and
+//! skip; under CI (`CI` set) they fail instead.
+//!
+//! The docker CLI is used here only to look at what cargo fc did (containers left, running the
+//! bootstrap); cargo fc itself talks to the engine through its API.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use cargo_fc::runtime::SymbolVersion;
+use cargo_fc::verify::{self, Family};
+
+fn under_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+fn docker(args: &[&str]) -> Output {
+    Command::new("docker")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the docker CLI runs (it is only used to check on cargo fc)")
+}
+
+/// The test image, if an engine answers and the image is there; otherwise skips loudly, or fails
+/// under CI.
+fn test_image() -> Option<String> {
+    let tag = std::env::var("CARGO_FC_TEST_IMAGE").unwrap_or_else(|_| {
+        let version = Command::new("rustc")
+            .arg("--version")
+            .output()
+            .expect("rustc runs");
+        let version = String::from_utf8_lossy(&version.stdout)
+            .split_whitespace()
+            .nth(1)
+            .expect("rustc --version names a version")
+            .to_string();
+        format!("cargo-fc-test:bullseye-rust-{version}")
+    });
+    let problem = match Command::new("docker")
+        .args(["image", "inspect", "--format", "{{.Id}}", &tag])
+        .stdin(Stdio::null())
+        .output()
+    {
+        Err(e) => Some(format!("the docker CLI does not run: {e}")),
+        Ok(out) if out.status.success() => None,
+        Ok(out) => Some(format!(
+            "the test image {tag} is not available ({}): run scripts/make-test-image",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+    };
+    match problem {
+        None => Some(tag),
+        Some(problem) => {
+            assert!(!under_ci(), "{problem}");
+            eprintln!("SKIPPED: {problem}");
+            None
+        }
+    }
+}
+
+struct Crate {
+    dir: tempfile::TempDir,
+}
+
+impl Crate {
+    /// A bin crate named `name` depending on `itoa`, which building cargo fc itself put in the
+    /// host's registry cache, so `--offline` builds prove the cache is shared.
+    fn new(name: &str, metadata: &str) -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("cargo-fc-docker-")
+            .tempdir()
+            .expect("a temporary folder");
+        let crate_ = Crate { dir };
+        crate_.write(
+            "Cargo.toml",
+            &format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nitoa = \"1\"\n\n{metadata}\n[workspace]\n"
+            ),
+        );
+        crate_.write(
+            "src/main.rs",
+            &format!(
+                "fn main() {{\n    let mut buffer = itoa::Buffer::new();\n    println!(\"hello from {name} {{}}\", buffer.format(42));\n}}\n"
+            ),
+        );
+        crate_
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, relative: &str, text: &str) {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-fc"));
+        command
+            .arg("fc")
+            .args(args)
+            .current_dir(self.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// Runs cargo fc to the end; returns its output and process id (which labels its containers).
+    fn cargo_fc(&self, args: &[&str]) -> (Output, u32) {
+        let child = self.command(args).spawn().expect("cargo-fc starts");
+        let pid = child.id();
+        (child.wait_with_output().expect("cargo-fc finishes"), pid)
+    }
+
+    fn bootstrap(&self, bin: &str) -> PathBuf {
+        self.path().join("target/fc").join(bin).join("bootstrap")
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The containers, running or not, that the cargo fc process `pid` made.
+fn containers_of(pid: u32) -> Vec<String> {
+    let out = docker(&[
+        "ps",
+        "--all",
+        "--quiet",
+        "--filter",
+        &format!("label=cargo-fc.pid={pid}"),
+    ]);
+    assert!(out.status.success(), "docker ps: {}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(String::from)
+        .collect()
+}
+
+fn caller_uid() -> u32 {
+    // SAFETY: getuid cannot fail and touches no memory.
+    unsafe { libc::getuid() }
+}
+
+#[test]
+fn builds_for_debian11_runs_there_and_rebuilds_nothing() {
+    let Some(image) = test_image() else { return };
+    let crate_ = Crate::new("dockerhello", "");
+    let build = [
+        "build",
+        "--builder",
+        "docker",
+        "--image",
+        &image,
+        "--runtime",
+        "custom.debian11",
+        "--offline",
+    ];
+    let (output, pid) = crate_.cargo_fc(&build);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(containers_of(pid).is_empty(), "a container was left");
+
+    let bootstrap = crate_.bootstrap("dockerhello");
+    let metadata = std::fs::metadata(&bootstrap).expect("the bootstrap exists");
+    assert_eq!(
+        metadata.uid(),
+        caller_uid(),
+        "the bootstrap belongs to the caller"
+    );
+    let target = crate_.path().join("target/fc/docker");
+    let in_container_target = std::fs::read_dir(&target).unwrap().count();
+    assert!(
+        in_container_target >= 1,
+        "the container's target dir is under target/fc/docker"
+    );
+    for entry in walk(&target) {
+        let owner = std::fs::symlink_metadata(&entry).unwrap().uid();
+        assert_eq!(
+            owner,
+            caller_uid(),
+            "{} belongs to uid {owner}",
+            entry.display()
+        );
+    }
+    let facts = verify::inspect(&bootstrap).unwrap();
+    let glibc = facts
+        .highest(Family::Glibc)
+        .expect("a glibc-linked executable");
+    assert!(glibc <= SymbolVersion::new(2, 31, 0), "needs glibc {glibc}");
+
+    // It runs where it was built for: a container of the same image, as FC runs it from /code.
+    let mount = format!("{}:/code/bootstrap:ro", bootstrap.display());
+    let run = docker(&["run", "--rm", "-v", &mount, &image, "/code/bootstrap"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout).trim(),
+        "hello from dockerhello 42"
+    );
+
+    // A second build with no change: cargo reports everything fresh and fetches nothing.
+    let modified = metadata.modified().unwrap();
+    let mut again: Vec<&str> = vec!["-vv"];
+    again.extend(&build[..build.len() - 1]);
+    let (output, pid) = crate_.cargo_fc(&again);
+    let text = stderr(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("Fresh dockerhello"), "{text}");
+    for busy in [
+        "Compiling",
+        "Downloading",
+        "Downloaded",
+        "Updating",
+        "Locking",
+    ] {
+        assert!(
+            !text.contains(busy),
+            "`{busy}` in a no-change rebuild:\n{text}"
+        );
+    }
+    assert_eq!(
+        std::fs::metadata(&bootstrap).unwrap().modified().unwrap(),
+        modified
+    );
+    assert!(containers_of(pid).is_empty(), "a container was left");
+
+    // The same image's output is too new for `custom` (Debian 9): verify says so.
+    let mut custom = build.to_vec();
+    custom[6] = "custom";
+    let (output, _) = crate_.cargo_fc(&custom);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{text}");
+    assert!(
+        text.contains("will not start on FC runtime `custom`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("newer than the 2.24 the runtime has"),
+        "{text}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() && !path.is_symlink() {
+            found.extend(walk(&path));
+        }
+        found.push(path);
+    }
+    found
+}
+
+#[test]
+fn compile_errors_fail_with_cargos_message_and_leave_no_container() {
+    let Some(image) = test_image() else { return };
+    // The builder and image come from the configuration this time.
+    let crate_ = Crate::new(
+        "dockerbroken",
+        &format!(
+            "[package.metadata.fc]\nbuilder = \"docker\"\nimage = \"{image}\"\nruntime = \"custom.debian11\"\n"
+        ),
+    );
+    crate_.write("src/main.rs", "fn main() { let x: u32 = \"text\"; }\n");
+    let (output, pid) = crate_.cargo_fc(&["build", "--offline"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(101), "{text}");
+    assert!(text.contains("error[E0308]: mismatched types"), "{text}");
+    assert!(
+        text.contains("cargo build in the Docker container failed"),
+        "{text}"
+    );
+    assert!(text.contains("with the docker builder"), "{text}");
+    assert!(containers_of(pid).is_empty(), "a container was left");
+}
+
+#[test]
+fn sigint_removes_the_container_and_exits_130() {
+    let Some(image) = test_image() else { return };
+    let crate_ = Crate::new("dockerslow", "");
+    // A build script that takes long enough to be interrupted mid-build.
+    crate_.write(
+        "build.rs",
+        "fn main() { std::thread::sleep(std::time::Duration::from_secs(300)); }\n",
+    );
+    let child = crate_
+        .command(&[
+            "build",
+            "--builder",
+            "docker",
+            "--image",
+            &image,
+            "--runtime",
+            "custom.debian11",
+            "--offline",
+        ])
+        .spawn()
+        .expect("cargo-fc starts");
+    let pid = child.id();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut running = false;
+    while Instant::now() < deadline {
+        let out = docker(&[
+            "ps",
+            "--quiet",
+            "--filter",
+            &format!("label=cargo-fc.pid={pid}"),
+            "--filter",
+            "status=running",
+        ]);
+        if !String::from_utf8_lossy(&out.stdout).trim().is_empty() {
+            running = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(running, "the build container never ran");
+    // Let cargo get going inside.
+    std::thread::sleep(Duration::from_secs(2));
+    let pid_t = libc::pid_t::try_from(pid).unwrap();
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid_t, libc::SIGINT) }, 0);
+    let started = Instant::now();
+    let output = child.wait_with_output().unwrap();
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(130), "{text}");
+    assert!(text.contains("interrupted"), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "cargo fc took {:?} to stop",
+        started.elapsed()
+    );
+    assert!(containers_of(pid).is_empty(), "a container was left");
+}
+
+#[test]
+fn an_unreachable_engine_names_docker_host_and_suggests_zig() {
+    let crate_ = Crate::new("dockernone", "");
+    let missing = crate_.path().join("no-docker.sock");
+    let host = format!("unix://{}", missing.display());
+    let output = crate_
+        .command(&["build", "--builder", "docker"])
+        .env("DOCKER_HOST", &host)
+        .output()
+        .unwrap();
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(5), "{text}");
+    assert!(text.contains(&host), "{text}");
+    assert!(text.contains("DOCKER_HOST"), "{text}");
+    assert!(text.contains("--builder zig"), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+}
+
+#[test]
+fn a_missing_image_that_cannot_be_pulled_is_a_clear_error() {
+    if test_image().is_none() {
+        return;
+    }
+    let crate_ = Crate::new("dockernoimage", "");
+    let (output, pid) = crate_.cargo_fc(&[
+        "build",
+        "--builder",
+        "docker",
+        "--image",
+        "localhost:1/cargo-fc/absent:never",
+    ]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(5), "{text}");
+    assert!(
+        text.contains("image `localhost:1/cargo-fc/absent:never` is not present locally and could not be pulled"),
+        "{text}"
+    );
+    assert!(containers_of(pid).is_empty(), "a container was left");
+}

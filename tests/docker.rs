@@ -383,3 +383,110 @@ fn a_missing_image_that_cannot_be_pulled_is_a_clear_error() {
     );
     assert!(containers_of(pid).is_empty(), "a container was left");
 }
+
+#[test]
+fn the_default_builder_is_docker_when_an_engine_answers() {
+    let Some(image) = test_image() else { return };
+    let crate_ = Crate::new(
+        "dockerdefault",
+        &format!("[package.metadata.fc]\nimage = \"{image}\"\nruntime = \"custom.debian11\"\n"),
+    );
+    let (output, pid) = crate_.cargo_fc(&["build", "--offline"]);
+    let text = stderr(&output);
+    assert!(output.status.success(), "{text}");
+    let choices: Vec<&str> = text.lines().filter(|l| l.contains("Builder ")).collect();
+    assert_eq!(choices.len(), 1, "{text}");
+    assert!(
+        choices[0].contains("docker (the Docker engine at"),
+        "{text}"
+    );
+    assert!(crate_.bootstrap("dockerdefault").is_file());
+    assert!(containers_of(pid).is_empty(), "a container was left");
+}
+
+#[test]
+fn without_docker_or_zig_the_error_names_both() {
+    let crate_ = Crate::new("dockernobuilder", "");
+    let missing = crate_.path().join("no-docker.sock");
+    // PATH without cargo-zigbuild (scripts/test puts it first), but with cargo.
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path = std::env::join_paths(
+        std::env::split_paths(&path).filter(|dir| !dir.join("cargo-zigbuild").exists()),
+    )
+    .unwrap();
+    let output = crate_
+        .command(&["build"])
+        .env("DOCKER_HOST", format!("unix://{}", missing.display()))
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(5), "{text}");
+    assert!(text.contains("neither Docker nor zig"), "{text}");
+    assert!(
+        text.contains("docker: cannot reach a Docker engine"),
+        "{text}"
+    );
+    assert!(text.contains("zig: "), "{text}");
+}
+
+/// `cargo fc image build` through the engine with the embedded bullseye recipe, then `image list`
+/// and `image rm`. Without a registry the recipe's base image `debian:bullseye` is missing, so the
+/// registry-free test image (itself a debootstrapped bullseye) stands in for it under that tag,
+/// for the length of the test; apt-get in the recipe still needs Debian's mirror.
+#[test]
+fn image_build_list_and_rm_work_through_the_engine() {
+    let Some(test_image) = test_image() else {
+        return;
+    };
+    let base = "debian:bullseye";
+    let stand_in = !docker(&["image", "inspect", base]).status.success();
+    if stand_in {
+        assert!(docker(&["tag", &test_image, base]).status.success());
+    }
+    let crate_ = Crate::new("dockerimage", "");
+    let (output, _) = crate_.cargo_fc(&["image", "build", "--runtime", "custom.debian11"]);
+    let text = stderr(&output);
+    if stand_in {
+        docker(&["rmi", base]);
+    }
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("Step 1/"),
+        "the build steps are shown:\n{text}"
+    );
+    let version = text
+        .split("Rust ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the Rust version is named")
+        .to_string();
+    let tag = format!("cargo-fc/builder:custom.debian11-rust-{version}");
+    assert!(text.contains(&format!("Built image {tag}")), "{text}");
+
+    // The image has the recipe's packages and the host's Rust.
+    let check = docker(&[
+        "run",
+        "--rm",
+        &tag,
+        "sh",
+        "-c",
+        "rustc --version && dpkg -s pkg-config gcc libc6-dev ca-certificates >/dev/null && echo ok",
+    ]);
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        said.contains(&format!("rustc {version}")) && said.contains("ok"),
+        "{said}{}",
+        stderr(&check)
+    );
+
+    let (output, _) = crate_.cargo_fc(&["image", "list"]);
+    let listed = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && listed.contains(&tag), "{listed}");
+    let (output, _) = crate_.cargo_fc(&["image", "rm", &tag]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        !docker(&["image", "inspect", &tag]).status.success(),
+        "{tag} is still there"
+    );
+}

@@ -287,6 +287,13 @@ pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<B
     let mut built = Vec::new();
     for ((kind, runtime_id, image), functions) in groups {
         let runtime = Runtime::find(runtime_id).expect("grouped by known runtime ids");
+        if let (Some(kind @ (BuilderKind::Zig | BuilderKind::Cargo)), Some(image)) = (kind, &image)
+        {
+            ui.warn(format!(
+                "image `{image}` is only used by the docker builder, not by the {} builder",
+                kind.name()
+            ));
+        }
         let builder = match kind {
             Some(kind) => make_builder(kind, runtime, project, image.as_deref(), ui)?,
             None => default_builder(runtime, project, image.as_deref(), ui)?,

@@ -62,6 +62,8 @@ pub struct Runtime {
     pub glibcxx: SymbolVersion,
     /// Highest `CXXABI_` version of the runtime's libstdc++.
     pub cxxabi: SymbolVersion,
+    /// Major version of the release's GCC, the C compiler and linker driver its builder image has.
+    pub gcc_major: u32,
     /// Whether FC offers it generally (the Debian 12 runtime is a preview in some regions).
     pub preview: bool,
 }
@@ -96,6 +98,7 @@ pub const RUNTIMES: &[Runtime] = &[
         glibc: SymbolVersion::new(2, 24, 0),
         glibcxx: SymbolVersion::new(3, 4, 22),
         cxxabi: SymbolVersion::new(1, 3, 11),
+        gcc_major: 6,
         preview: false,
     },
     Runtime {
@@ -106,6 +109,7 @@ pub const RUNTIMES: &[Runtime] = &[
         glibc: SymbolVersion::new(2, 28, 0),
         glibcxx: SymbolVersion::new(3, 4, 25),
         cxxabi: SymbolVersion::new(1, 3, 11),
+        gcc_major: 8,
         preview: false,
     },
     Runtime {
@@ -116,6 +120,7 @@ pub const RUNTIMES: &[Runtime] = &[
         glibc: SymbolVersion::new(2, 31, 0),
         glibcxx: SymbolVersion::new(3, 4, 28),
         cxxabi: SymbolVersion::new(1, 3, 12),
+        gcc_major: 10,
         preview: false,
     },
     Runtime {
@@ -126,6 +131,7 @@ pub const RUNTIMES: &[Runtime] = &[
         glibc: SymbolVersion::new(2, 36, 0),
         glibcxx: SymbolVersion::new(3, 4, 30),
         cxxabi: SymbolVersion::new(1, 3, 13),
+        gcc_major: 12,
         preview: true,
     },
 ];

@@ -52,6 +52,9 @@ const RECIPES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The linker driver the recipes of releases with GCC older than 9 install (see the file).
+const CC_WITHOUT_LLD: &str = include_str!("recipes/cc-without-lld");
+
 /// The Dockerfile of a runtime's builder image.
 pub fn recipe(runtime: &Runtime) -> &'static str {
     RECIPES
@@ -359,6 +362,11 @@ fn context_stream(
             header.set_mode(0o644);
             header.set_cksum();
             tar.append_data(&mut header, "Dockerfile", dockerfile.as_bytes())?;
+            let mut header = tar::Header::new_gnu();
+            header.set_size(CC_WITHOUT_LLD.len() as u64);
+            header.set_mode(0o755);
+            header.set_cksum();
+            tar.append_data(&mut header, "cc-without-lld", CC_WITHOUT_LLD.as_bytes())?;
             for part in &parts {
                 let source = sysroot.join(part);
                 let name = Path::new("rust").join(part);
@@ -686,6 +694,16 @@ mod tests {
                 "{}: the toolchain from the context",
                 runtime.id
             );
+            // rustc links through `cc -fuse-ld=lld` since 1.90, which GCC understands from 9 on.
+            let wrapped = text.contains(
+                "ENV CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER=/usr/local/bin/cc-without-lld",
+            ) && text.contains("COPY cc-without-lld /usr/local/bin/cc-without-lld");
+            assert_eq!(
+                wrapped,
+                runtime.gcc_major < 9,
+                "{}: the linker wrapper exactly when GCC is older than 9",
+                runtime.id
+            );
             // No other Debian release may be named anywhere in the recipe.
             for other in RUNTIMES.iter().filter(|r| r.id != runtime.id) {
                 assert!(
@@ -696,6 +714,29 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_linker_wrapper_drops_only_fuse_ld_lld() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake_cc = dir.path().join("cc");
+        std::fs::write(&fake_cc, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n").unwrap();
+        let wrapper = dir.path().join("cc-without-lld");
+        std::fs::write(&wrapper, CC_WITHOUT_LLD).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        for file in [&fake_cc, &wrapper] {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let output = Command::new(&wrapper)
+            .args(["-B/x/gcc-ld", "-fuse-ld=lld", "a b", "-o", "out"])
+            .env("PATH", dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "-B/x/gcc-ld\na b\n-o\nout\n"
+        );
     }
 
     #[test]

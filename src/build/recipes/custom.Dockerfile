@@ -13,5 +13,8 @@ RUN apt-get update \
         gcc libc6-dev pkg-config ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY rust/ /usr/local/
+# GCC 6 does not know `-fuse-ld=lld`, which rustc passes since 1.90: link with GNU ld.
+COPY cc-without-lld /usr/local/bin/cc-without-lld
+ENV CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER=/usr/local/bin/cc-without-lld
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
 CMD ["cargo", "--version"]

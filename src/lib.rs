@@ -193,10 +193,10 @@ fn pack_command(selection: &Selection, args: &PackArgs, ui: &Ui) -> Result<()> {
             .position(|f| f.bin == item.function.bin && f.package_id == item.function.package_id)
             .expect("built functions come from the project");
         let glibc = verify_built(item, &assets[index], &options, ui)?;
-        let output: PathBuf = args
-            .output
-            .clone()
-            .unwrap_or_else(|| project.zip_path(&item.function));
+        let output: PathBuf = match &args.output {
+            Some(path) => std::path::absolute(path).map_err(|e| Error::io("resolve", path, e))?,
+            None => project.zip_path(&item.function),
+        };
         let package = pack::write_zip(&item.bootstrap, &assets[index], &output, ui)?;
         ui.status(
             "Packed",

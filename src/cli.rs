@@ -57,6 +57,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Build, verify and zip each function with its assets into a reproducible package.
     Pack(PackArgs),
+    /// Create a new function crate, with template.yml and s.yaml pointing at its package.
+    New(NewArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -115,6 +117,21 @@ pub struct PackArgs {
     /// Add assets: a file, folder or glob relative to the package, optionally `SRC:DEST` to place them under DEST in the zip (repeatable).
     #[arg(long = "include", value_name = "SRC[:DEST]")]
     pub includes: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct NewArgs {
+    /// Name of the package, its binary and the FC function.
+    pub name: String,
+    /// Make an HTTP-trigger function instead of an event function.
+    #[arg(long)]
+    pub http: bool,
+    /// Add an initializer that FC runs once per instance before the first request.
+    #[arg(long)]
+    pub initializer: bool,
+    /// Folder to create (default: ./NAME); it must not exist.
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 pub mod build;
 pub mod cli;
 pub mod error;
+pub mod new;
 pub mod pack;
 pub mod project;
 pub mod runtime;
@@ -62,6 +63,17 @@ pub fn run(cli: FcCli) -> Result<()> {
             Ok(())
         }
         Command::Pack(args) => pack_command(&selection, args, &ui),
+        Command::New(args) => new::create(
+            &args.name,
+            args.path
+                .as_deref()
+                .unwrap_or(std::path::Path::new(&args.name)),
+            new::Shape {
+                http: args.http,
+                initializer: args.initializer,
+            },
+            &ui,
+        ),
     }
 }
 

@@ -236,3 +236,19 @@ fn help_works_as_cargo_runs_it() {
     assert!(stdout(&output).contains("--no-verify"));
     assert!(Runtime::find("custom").is_some());
 }
+
+#[test]
+fn missing_zig_tools_say_how_to_install_them() {
+    let crate_ = TestCrate::new("nozig");
+    let cargo = which::which("cargo").unwrap();
+    let path = format!("{}:/usr/bin:/bin", cargo.parent().unwrap().display());
+    let output = support::cargo_fc()
+        .args(["build", "--builder", "zig"])
+        .current_dir(crate_.path())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert_exit(&output, 5);
+    assert_stderr_contains(&output, "cargo-zigbuild, which is not on PATH");
+    assert_stderr_contains(&output, "pip install ziglang cargo-zigbuild");
+}

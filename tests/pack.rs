@@ -259,3 +259,27 @@ fn zig_pack_for_custom_is_a_deployable_package() {
     bootstrap.read_to_end(&mut bytes).unwrap();
     assert_eq!(bytes, std::fs::read(crate_.bootstrap()).unwrap());
 }
+
+#[test]
+fn packages_over_100_mb_get_the_oss_warning() {
+    let crate_ = TestCrate::new("large");
+    // Incompressible bytes, so the zip really is over the limit.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut data = Vec::with_capacity(101_000_000);
+    while data.len() < 101_000_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        data.extend_from_slice(&state.to_le_bytes());
+    }
+    std::fs::create_dir_all(crate_.path().join("media")).unwrap();
+    std::fs::write(crate_.path().join("media/video.bin"), &data).unwrap();
+    drop(data);
+    let output = pack(&crate_, &["--include", "media"]);
+    assert_success(&output);
+    assert_stderr_contains(
+        &output,
+        "over the 100.0 MB FC accepts through a direct API upload",
+    );
+    assert_stderr_contains(&output, "OSS");
+}

@@ -59,6 +59,8 @@ pub enum Command {
     Pack(PackArgs),
     /// Create a new function crate, with template.yml and s.yaml pointing at its package.
     New(NewArgs),
+    /// Run a packed function on this machine the way FC runs it.
+    Local(LocalArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -132,6 +134,66 @@ pub struct NewArgs {
     /// Folder to create (default: ./NAME); it must not exist.
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LocalArgs {
+    #[command(subcommand)]
+    pub command: LocalCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum LocalCommand {
+    /// Build and pack if needed, start the bootstrap, invoke it once with an event and print the result.
+    Invoke(LocalInvokeArgs),
+    /// Serve an HTTP trigger on localhost that forwards every request to the bootstrap.
+    Start(LocalStartArgs),
+}
+
+/// What both `local` commands take.
+#[derive(Debug, Args, Clone)]
+pub struct LocalCommon {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// Run the package the last `cargo fc pack` left instead of building and packing first.
+    #[arg(long)]
+    pub no_build: bool,
+    /// The function to run, by FC function name or bin name (when several are selected).
+    #[arg(long, value_name = "NAME")]
+    pub function: Option<String>,
+    /// Timeout in seconds (default: the template's Timeout, else 3).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Memory size in MB, enforced on the process's resident memory (default: the template's, else 128).
+    #[arg(long, value_name = "MB")]
+    pub memory: Option<u64>,
+    /// Set an environment variable for the function, over the template's (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LocalInvokeArgs {
+    #[command(flatten)]
+    pub common: LocalCommon,
+    /// Read the event from this file.
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub event: Option<PathBuf>,
+    /// The event itself (default: standard input when it is not a terminal, else empty).
+    #[arg(long, value_name = "STRING")]
+    pub data: Option<String>,
+    /// Also print the base64 `x-fc-log-result` FC returns to a client asking for the log tail.
+    #[arg(long)]
+    pub tail: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LocalStartArgs {
+    #[command(flatten)]
+    pub common: LocalCommon,
+    /// Port of the HTTP trigger on 127.0.0.1.
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ pub struct FcCli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Use verbose output (-vv shows the commands cargo fc runs).
+    /// Use verbose output (-vv also makes cargo verbose).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
     /// Print only errors and results.

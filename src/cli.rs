@@ -61,6 +61,8 @@ pub enum Command {
     New(NewArgs),
     /// Run a packed function on this machine the way FC runs it.
     Local(LocalArgs),
+    /// Check the deployment template (template.yml or s.yaml) against FC's rules and the project.
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -194,6 +196,16 @@ pub struct LocalStartArgs {
     /// Port of the HTTP trigger on 127.0.0.1.
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CheckArgs {
+    /// The template to check (default: template.yml, template.yaml, s.yaml or s.yml next to the package, or its `template` setting).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! one way: project → build → verify → pack.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod local;
@@ -76,6 +77,7 @@ pub fn run(cli: FcCli) -> Result<()> {
             },
             &ui,
         ),
+        Command::Check(args) => check::command(&selection, args, &ui),
     }
 }
 

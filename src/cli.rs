@@ -63,6 +63,8 @@ pub enum Command {
     Local(LocalArgs),
     /// Check the deployment template (template.yml or s.yaml) against FC's rules and the project.
     Check(CheckArgs),
+    /// Build, pack and check, then deploy with Serverless Devs (`s`) or Fun.
+    Deploy(DeployArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -206,6 +208,43 @@ pub struct CheckArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+/// The deploy tool to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeployTool {
+    /// Serverless Devs: `s deploy -y`.
+    S,
+    /// Fun: `fun deploy -y -t FILE`.
+    Fun,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct DeployArgs {
+    /// The deploy tool (default: `s` for an s.yaml, `fun` for a Fun template.yml).
+    #[arg(long, value_enum, value_name = "TOOL")]
+    pub tool: Option<DeployTool>,
+    /// Print the command and the package it would deploy, and run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The template to deploy (default: the one next to the package).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Deploy the bootstrap the last build left instead of building first.
+    #[arg(long)]
+    pub no_build: bool,
+    /// How to compile: zig (cargo-zigbuild, glibc pinned to the runtime's) or cargo (plain host build).
+    #[arg(long, value_enum, value_name = "BUILDER")]
+    pub builder: Option<BuilderKind>,
+    /// Space or comma separated list of features to activate.
+    #[arg(short = 'F', long, value_name = "FEATURES")]
+    pub features: Vec<String>,
+    /// Assert that Cargo.lock will remain unchanged.
+    #[arg(long)]
+    pub locked: bool,
+    /// Arguments passed on to the deploy tool after the ones cargo fc sets.
+    #[arg(last = true, value_name = "TOOL_ARGS")]
+    pub tool_args: Vec<String>,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 pub mod build;
 pub mod check;
 pub mod cli;
+pub mod deploy;
 pub mod error;
 pub mod local;
 pub mod new;
@@ -78,6 +79,7 @@ pub fn run(cli: FcCli) -> Result<()> {
             &ui,
         ),
         Command::Check(args) => check::command(&selection, args, &ui),
+        Command::Deploy(args) => deploy::command(&selection, args, &ui),
     }
 }
 

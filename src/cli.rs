@@ -65,6 +65,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Build, pack and check, then deploy with Serverless Devs (`s`) or Fun.
     Deploy(DeployArgs),
+    /// Print a shell completion script for cargo-fc.
+    Completions(CompletionsArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -245,6 +247,37 @@ pub struct DeployArgs {
     /// Arguments passed on to the deploy tool after the ones cargo fc sets.
     #[arg(last = true, value_name = "TOOL_ARGS")]
     pub tool_args: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The name the completion scripts complete: the binary itself. (Completions generated for
+/// `cargo` would replace the ones rustup installs for cargo.)
+pub const COMPLETION_BIN: &str = "cargo-fc";
+
+/// The completion script of `shell` for `cargo-fc`.
+pub fn completion_script(shell: clap_complete::Shell) -> String {
+    use clap::CommandFactory;
+    let mut command = CargoCli::command().name(COMPLETION_BIN);
+    // Generated into memory: clap_complete panics when its writer fails (a closed pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, COMPLETION_BIN, &mut script);
+    String::from_utf8(script).expect("clap_complete writes UTF-8")
+}
+
+/// `cargo fc completions SHELL`.
+pub fn print_completions(args: &CompletionsArgs) -> crate::error::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    // A closed stdout (piped into `head`) is the reader's choice, not an error of ours.
+    let _ = stdout.write_all(completion_script(args.shell).as_bytes());
+    let _ = stdout.flush();
+    Ok(())
 }
 
 #[cfg(test)]

@@ -80,6 +80,7 @@ pub fn run(cli: FcCli) -> Result<()> {
         ),
         Command::Check(args) => check::command(&selection, args, &ui),
         Command::Deploy(args) => deploy::command(&selection, args, &ui),
+        Command::Completions(args) => cli::print_completions(args),
     }
 }
 

@@ -209,3 +209,23 @@ fn a_template_that_is_not_utf8_is_an_error_not_a_panic() {
     assert_eq!(out.status.code(), Some(6));
     assert!(text(&out.stderr).contains("is not UTF-8"));
 }
+
+#[test]
+fn the_pack_hook_reports_without_failing() {
+    let dir = project("runtime = \"custom.debian10\"");
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        S_YAML.replace("handler: index.handler", "handler: in dex"),
+    )
+    .unwrap();
+    let selection = cargo_fc::project::Selection {
+        manifest_path: Some(dir.path().join("Cargo.toml")),
+        ..Default::default()
+    };
+    let project = cargo_fc::project::load(&selection).unwrap();
+    // Template errors are findings for pack, not failures; deploy is where they stop things.
+    cargo_fc::check::findings_for_pack(&project, &cargo_fc::ui::Ui::silent()).unwrap();
+    // A project without a template has nothing to report.
+    std::fs::remove_file(dir.path().join("s.yaml")).unwrap();
+    cargo_fc::check::findings_for_pack(&project, &cargo_fc::ui::Ui::silent()).unwrap();
+}

@@ -1,6 +1,7 @@
 //! Rules both template formats share: handler strings, runtimes, code paths, names, ranges,
 //! triggers. Each rule reads a node of the tree and adds diagnostics pointing at it.
 
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 use super::yaml::{Document, NodeId, Pos, Span, Style, Value};
@@ -43,7 +44,7 @@ pub struct Context<'a> {
     line_starts: Vec<usize>,
     pub expectations: &'a Expectations,
     diagnostics: Vec<Diagnostic>,
-    declared: Vec<String>,
+    declared: HashSet<String>,
     dynamic_names: bool,
     /// Where the warning about functions missing from the template points.
     pub functions_anchor: Option<Span>,
@@ -69,7 +70,7 @@ impl<'a> Context<'a> {
             line_starts,
             expectations,
             diagnostics,
-            declared: Vec::new(),
+            declared: HashSet::new(),
             dynamic_names: false,
             functions_anchor: None,
         }
@@ -166,8 +167,10 @@ impl<'a> Context<'a> {
             return None;
         }
         match &node.value {
-            Value::Str(text) if is_dynamic(text) => None,
-            Value::Str(text) => Some(text.as_str()),
+            Value::Str => {
+                let text = node.text.as_deref().unwrap_or("");
+                (!is_dynamic(text)).then_some(text)
+            }
             _ => {
                 let found = doc.kind_name(id);
                 let help = match &node.value {
@@ -193,19 +196,16 @@ impl<'a> Context<'a> {
         if node.tagged {
             return None;
         }
+        let text = node.text.as_deref().unwrap_or("");
         match &node.value {
             Value::Int(n) => Some(i128::from(*n)),
-            Value::BigInt => Some(
-                if node.text.as_deref().is_some_and(|t| t.starts_with('-')) {
-                    i128::MIN
-                } else {
-                    i128::MAX
-                },
-            ),
-            Value::Str(text) if is_dynamic(text) => None,
-            Value::Str(text)
-                if text.trim().parse::<i64>().is_ok() && node.style == Style::Quoted =>
-            {
+            Value::BigInt => Some(if text.starts_with('-') {
+                i128::MIN
+            } else {
+                i128::MAX
+            }),
+            Value::Str if is_dynamic(text) => None,
+            Value::Str if text.trim().parse::<i64>().is_ok() && node.style == Style::Quoted => {
                 self.error(
                     "property-type",
                     id,
@@ -241,7 +241,7 @@ impl<'a> Context<'a> {
         if node.tagged || matches!(&node.value, Value::Bool(_)) {
             return;
         }
-        if matches!(&node.value, Value::Str(t) if is_dynamic(t)) {
+        if node.value == Value::Str && is_dynamic(node.text.as_deref().unwrap_or("")) {
             return;
         }
         let found = self.doc.kind_name(id);
@@ -390,7 +390,7 @@ impl<'a> Context<'a> {
             self.dynamic_names = true;
             return Owner::Dynamic;
         }
-        self.declared.push(name.to_string());
+        self.declared.insert(name.to_string());
         let expectations = self.expectations;
         match &expectations.functions {
             None => Owner::NoProject,
@@ -624,7 +624,7 @@ impl<'a> Context<'a> {
         let Some(program) = self.doc.node(first).text.clone() else {
             return;
         };
-        if is_dynamic(&program) || !matches!(self.doc.node(first).value, Value::Str(_)) {
+        if is_dynamic(&program) || self.doc.node(first).value != Value::Str {
             return;
         }
         if program != "/code/bootstrap" {
@@ -727,8 +727,7 @@ impl<'a> Context<'a> {
     /// of known keys are reported, as warnings.
     pub fn near_miss_keys(&mut self, map: NodeId, known: &[&str], what: &str) {
         let doc = self.doc;
-        let lowered: Vec<String> = known.iter().map(|k| k.to_ascii_lowercase()).collect();
-        let lowered: Vec<&str> = lowered.iter().map(String::as_str).collect();
+        let mut owned: Vec<String> = Vec::new();
         for entry in doc.entries(map) {
             let Some(key) = doc.text(entry.key) else {
                 continue;
@@ -736,6 +735,11 @@ impl<'a> Context<'a> {
             if known.contains(&key) || key.chars().count() < 4 {
                 continue;
             }
+            // Built only when needed: this runs for every function of a large template.
+            if owned.is_empty() {
+                owned = known.iter().map(|k| k.to_ascii_lowercase()).collect();
+            }
+            let lowered: Vec<&str> = owned.iter().map(String::as_str).collect();
             let Some(close) = project::closest(&key.to_ascii_lowercase(), &lowered) else {
                 continue;
             };

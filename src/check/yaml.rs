@@ -50,7 +50,8 @@ pub enum Value {
     /// An integer too large for i64: out of every range the checker knows.
     BigInt,
     Float(f64),
-    Str(String),
+    /// A string; its text is the node's `text`.
+    Str,
     Seq(Vec<NodeId>),
     Map(Map),
 }
@@ -145,7 +146,7 @@ impl Document {
             Value::Bool(_) => "true/false",
             Value::Int(_) | Value::BigInt => "an integer",
             Value::Float(_) => "a decimal number",
-            Value::Str(_) => "a string",
+            Value::Str => "a string",
             Value::Seq(_) => "a list",
             Value::Map(_) => "a mapping",
         }
@@ -183,7 +184,8 @@ struct Builder<'d> {
 /// document when the YAML cannot be read (the syntax error is then among the diagnostics).
 pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Document> {
     let mut builder = Builder {
-        nodes: Vec::new(),
+        // About one node per eight bytes of a typical template: growing the arena costs copies.
+        nodes: Vec::with_capacity(text.len() / 8),
         stack: Vec::new(),
         anchors: HashMap::new(),
         open_anchors: HashSet::new(),
@@ -368,9 +370,9 @@ impl Builder<'_> {
         let core = tag.and_then(|t| t.core_suffix());
         let tagged = tag.is_some() && core.is_none();
         let value = match (style, core) {
-            (_, Some("str")) => Value::Str(text.to_string()),
+            (_, Some("str")) => Value::Str,
             (ScalarStyle::Plain, _) | (_, Some(_)) => resolve_plain(text),
-            _ => Value::Str(text.to_string()),
+            _ => Value::Str,
         };
         let style = match style {
             ScalarStyle::Plain => Style::Plain,
@@ -487,7 +489,7 @@ impl Builder<'_> {
                 let Value::Map(inner) = &self.nodes[map].value else {
                     let found = match &self.nodes[map].value {
                         Value::Seq(_) => "a list",
-                        Value::Str(_) => "a string",
+                        Value::Str => "a string",
                         _ => "a scalar",
                     };
                     self.diagnostics.push(Diagnostic::new(
@@ -564,7 +566,7 @@ fn resolve_plain(text: &str) -> Value {
             return Value::Float(n);
         }
     }
-    Value::Str(text.to_string())
+    Value::Str
 }
 
 /// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?` without the sign.
@@ -608,10 +610,10 @@ mod tests {
         assert_eq!(resolve_plain("true"), Value::Bool(true));
         assert_eq!(resolve_plain("~"), Value::Null);
         assert_eq!(resolve_plain("99999999999999999999"), Value::BigInt);
-        assert_eq!(resolve_plain("2015-09-01"), Value::Str("2015-09-01".into()));
-        assert_eq!(resolve_plain("yes"), Value::Str("yes".into()));
-        assert_eq!(resolve_plain("."), Value::Str(".".into()));
-        assert_eq!(resolve_plain("-"), Value::Str("-".into()));
+        assert_eq!(resolve_plain("2015-09-01"), Value::Str);
+        assert_eq!(resolve_plain("yes"), Value::Str);
+        assert_eq!(resolve_plain("."), Value::Str);
+        assert_eq!(resolve_plain("-"), Value::Str);
     }
 
     #[test]
@@ -619,7 +621,8 @@ mod tests {
         let (doc, _) = parse_ok("a: '512'\nb: !!int \"7\"\n");
         let root = doc.root.unwrap();
         let a = doc.get(root, "a").unwrap();
-        assert_eq!(doc.node(a.value).value, Value::Str("512".into()));
+        assert_eq!(doc.node(a.value).value, Value::Str);
+        assert_eq!(doc.text(a.value), Some("512"));
         let b = doc.get(root, "b").unwrap();
         assert_eq!(doc.node(b.value).value, Value::Int(7));
     }

@@ -165,7 +165,7 @@ fn assets_of(project: &Project, function: &Function, extra: &[String]) -> Result
 fn pack_command(selection: &Selection, args: &PackArgs, ui: &Ui) -> Result<()> {
     let project = project::load(selection)?;
     pack_functions(&project, args, ui)?;
-    Ok(())
+    check::findings_for_pack(&project, ui)
 }
 
 /// A function packed and ready to ship.

@@ -229,3 +229,30 @@ fn the_pack_hook_reports_without_failing() {
     std::fs::remove_file(dir.path().join("s.yaml")).unwrap();
     cargo_fc::check::findings_for_pack(&project, &cargo_fc::ui::Ui::silent()).unwrap();
 }
+
+#[test]
+fn pack_prints_the_template_findings_and_still_packs() {
+    let dir = project("runtime = \"custom.debian12\"");
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        S_YAML
+            .replace("runtime: custom.debian10", "runtime: custom.debian12")
+            .replace("handler: index.handler", "handler: in dex"),
+    )
+    .unwrap();
+    // A prebuilt bootstrap (the host's /bin/true verifies for custom.debian12 on Debian 12).
+    std::fs::create_dir_all(dir.path().join("target/fc/hello")).unwrap();
+    std::fs::copy("/bin/true", dir.path().join("target/fc/hello/bootstrap")).unwrap();
+    let out = cargo_fc(dir.path(), &["pack", "--no-build"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(dir.path().join("target/fc/hello.zip").is_file());
+    assert!(
+        stderr.contains("s.yaml:11:18: error: handler \"in dex\" contains a space"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fix these before `cargo fc deploy`"),
+        "{stderr}"
+    );
+}

@@ -120,6 +120,14 @@ fn pick_template(project: &Project, flag: Option<&Path>) -> Result<(PathBuf, Vec
         ))
         .help("write an s.yaml (Serverless Devs) or template.yml (Fun), set `template` in [package.metadata.fc], or pass --template FILE")),
         [one] => Ok((one.path.clone(), one.functions.clone())),
+        // `cargo fc new` writes both formats; Serverless Devs is the maintained tool of the two.
+        several if several.iter().filter(|f| is_devs_name(&f.path)).count() == 1 => {
+            let chosen = several
+                .iter()
+                .find(|f| is_devs_name(&f.path))
+                .expect("counted above");
+            Ok((chosen.path.clone(), chosen.functions.clone()))
+        }
         several => {
             let names: Vec<String> = several
                 .iter()
@@ -133,6 +141,11 @@ fn pick_template(project: &Project, flag: Option<&Path>) -> Result<(PathBuf, Vec
             .help("pass --template FILE, or select one package with -p"))
         }
     }
+}
+
+fn is_devs_name(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name == "s.yaml" || name == "s.yml")
 }
 
 /// `cargo fc deploy`.

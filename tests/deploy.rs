@@ -295,3 +295,24 @@ fn deploy_builds_packs_and_ships_with_the_zig_builder() {
         "the zip holds the bootstrap"
     );
 }
+
+#[test]
+fn with_both_formats_present_s_yaml_is_deployed() {
+    // `cargo fc new` writes a template.yml and an s.yaml.
+    let fx = Fixture::new("custom.debian12", "s.yaml", S_YAML, &["s", "fun"]);
+    std::fs::write(
+        fx.root().join("template.yml"),
+        TEMPLATE_YML.replace("Runtime: custom", "Runtime: custom.debian12"),
+    )
+    .unwrap();
+    let out = fx.run(&["deploy", "--dry-run"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("&& s deploy -y\n"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = fx.run(&["deploy", "--dry-run", "--template", "template.yml"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("&& fun deploy -y -t template.yml"));
+}

@@ -34,8 +34,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
             [CompletionResult]::new('--bin', '--bin', [CompletionResultType]::ParameterName, 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)')
             [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -44,6 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Compile the functions for their FC runtime and verify the executables')
             [CompletionResult]::new('pack', 'pack', [CompletionResultType]::ParameterValue, 'Build, verify and zip each function with its assets into a reproducible package')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a new function crate, with template.yml and s.yaml pointing at its package')
+            [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a packed function on this machine the way FC runs it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
@@ -71,8 +73,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Run without accessing the network')
             [CompletionResult]::new('--frozen', '--frozen', [CompletionResultType]::ParameterName, 'Equivalent to --locked and --offline')
             [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Skip checking the executables against the runtime (the package may then fail to start on FC)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -106,14 +108,145 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--frozen', '--frozen', [CompletionResultType]::ParameterName, 'Equivalent to --locked and --offline')
             [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Skip checking the executables against the runtime (the package may then fail to start on FC)')
             [CompletionResult]::new('--no-build', '--no-build', [CompletionResultType]::ParameterName, 'Pack the bootstrap the last build left instead of building first')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cargo-fc;fc;new' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Folder to create (default: ./NAME); it must not exist')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--bin', '--bin', [CompletionResultType]::ParameterName, 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)')
+            [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Make an HTTP-trigger function instead of an event function')
+            [CompletionResult]::new('--initializer', '--initializer', [CompletionResultType]::ParameterName, 'Add an initializer that FC runs once per instance before the first request')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cargo-fc;fc;local' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--bin', '--bin', [CompletionResultType]::ParameterName, 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)')
+            [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Build and pack if needed, start the bootstrap, invoke it once with an event and print the result')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Serve an HTTP trigger on localhost that forwards every request to the bootstrap')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cargo-fc;fc;local;invoke' {
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'FC runtime to build for: custom (Debian 9, glibc 2.24), custom.debian10, custom.debian11, custom.debian12')
+            [CompletionResult]::new('--builder', '--builder', [CompletionResultType]::ParameterName, 'How to compile: zig (cargo-zigbuild, glibc pinned to the runtime''s) or cargo (plain host build)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Build with the given profile (default: release)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Space or comma separated list of features to activate')
+            [CompletionResult]::new('--features', '--features', [CompletionResultType]::ParameterName, 'Space or comma separated list of features to activate')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Number of parallel jobs cargo runs')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Number of parallel jobs cargo runs')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The function to run, by FC function name or bin name (when several are selected)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout in seconds (default: the template''s Timeout, else 3)')
+            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory size in MB, enforced on the process''s resident memory (default: the template''s, else 128)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Set an environment variable for the function, over the template''s (repeatable)')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Read the event from this file')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The event itself (default: standard input when it is not a terminal, else empty)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--bin', '--bin', [CompletionResultType]::ParameterName, 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)')
+            [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Build with the dev profile')
+            [CompletionResult]::new('--all-features', '--all-features', [CompletionResultType]::ParameterName, 'Activate all available features')
+            [CompletionResult]::new('--no-default-features', '--no-default-features', [CompletionResultType]::ParameterName, 'Do not activate the `default` feature')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Assert that Cargo.lock will remain unchanged')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Run without accessing the network')
+            [CompletionResult]::new('--frozen', '--frozen', [CompletionResultType]::ParameterName, 'Equivalent to --locked and --offline')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Skip checking the executables against the runtime (the package may then fail to start on FC)')
+            [CompletionResult]::new('--no-build', '--no-build', [CompletionResultType]::ParameterName, 'Run the package the last `cargo fc pack` left instead of building and packing first')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Also print the base64 `x-fc-log-result` FC returns to a client asking for the log tail')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cargo-fc;fc;local;start' {
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'FC runtime to build for: custom (Debian 9, glibc 2.24), custom.debian10, custom.debian11, custom.debian12')
+            [CompletionResult]::new('--builder', '--builder', [CompletionResultType]::ParameterName, 'How to compile: zig (cargo-zigbuild, glibc pinned to the runtime''s) or cargo (plain host build)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Build with the given profile (default: release)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Space or comma separated list of features to activate')
+            [CompletionResult]::new('--features', '--features', [CompletionResultType]::ParameterName, 'Space or comma separated list of features to activate')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Number of parallel jobs cargo runs')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Number of parallel jobs cargo runs')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The function to run, by FC function name or bin name (when several are selected)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout in seconds (default: the template''s Timeout, else 3)')
+            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory size in MB, enforced on the process''s resident memory (default: the template''s, else 128)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Set an environment variable for the function, over the template''s (repeatable)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the HTTP trigger on 127.0.0.1')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--bin', '--bin', [CompletionResultType]::ParameterName, 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)')
+            [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Build with the dev profile')
+            [CompletionResult]::new('--all-features', '--all-features', [CompletionResultType]::ParameterName, 'Activate all available features')
+            [CompletionResult]::new('--no-default-features', '--no-default-features', [CompletionResultType]::ParameterName, 'Do not activate the `default` feature')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Assert that Cargo.lock will remain unchanged')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Run without accessing the network')
+            [CompletionResult]::new('--frozen', '--frozen', [CompletionResultType]::ParameterName, 'Equivalent to --locked and --offline')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Skip checking the executables against the runtime (the package may then fail to start on FC)')
+            [CompletionResult]::new('--no-build', '--no-build', [CompletionResultType]::ParameterName, 'Run the package the last `cargo fc pack` left instead of building and packing first')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cargo-fc;fc;local;help' {
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Build and pack if needed, start the bootstrap, invoke it once with an event and print the result')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Serve an HTTP trigger on localhost that forwards every request to the bootstrap')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cargo-fc;fc;local;help;invoke' {
+            break
+        }
+        'cargo-fc;fc;local;help;start' {
+            break
+        }
+        'cargo-fc;fc;local;help;help' {
             break
         }
         'cargo-fc;fc;check' {
@@ -125,8 +258,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--bin', '--bin', [CompletionResultType]::ParameterName, 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)')
             [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Fail on warnings too')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -150,8 +283,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the command and the package it would deploy, and run nothing')
             [CompletionResult]::new('--no-build', '--no-build', [CompletionResultType]::ParameterName, 'Deploy the bootstrap the last build left instead of building first')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Assert that Cargo.lock will remain unchanged')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -167,8 +300,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
             [CompletionResult]::new('--bin', '--bin', [CompletionResultType]::ParameterName, 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)')
             [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv shows the commands cargo fc runs)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -180,6 +313,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
         'cargo-fc;fc;help' {
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Compile the functions for their FC runtime and verify the executables')
             [CompletionResult]::new('pack', 'pack', [CompletionResultType]::ParameterValue, 'Build, verify and zip each function with its assets into a reproducible package')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a new function crate, with template.yml and s.yaml pointing at its package')
+            [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a packed function on this machine the way FC runs it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
@@ -190,6 +325,20 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             break
         }
         'cargo-fc;fc;help;pack' {
+            break
+        }
+        'cargo-fc;fc;help;new' {
+            break
+        }
+        'cargo-fc;fc;help;local' {
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Build and pack if needed, start the bootstrap, invoke it once with an event and print the result')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Serve an HTTP trigger on localhost that forwards every request to the bootstrap')
+            break
+        }
+        'cargo-fc;fc;help;local;invoke' {
+            break
+        }
+        'cargo-fc;fc;help;local;start' {
             break
         }
         'cargo-fc;fc;help;check' {
@@ -212,6 +361,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
         'cargo-fc;help;fc' {
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Compile the functions for their FC runtime and verify the executables')
             [CompletionResult]::new('pack', 'pack', [CompletionResultType]::ParameterValue, 'Build, verify and zip each function with its assets into a reproducible package')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a new function crate, with template.yml and s.yaml pointing at its package')
+            [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a packed function on this machine the way FC runs it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
@@ -221,6 +372,20 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             break
         }
         'cargo-fc;help;fc;pack' {
+            break
+        }
+        'cargo-fc;help;fc;new' {
+            break
+        }
+        'cargo-fc;help;fc;local' {
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Build and pack if needed, start the bootstrap, invoke it once with an event and print the result')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Serve an HTTP trigger on localhost that forwards every request to the bootstrap')
+            break
+        }
+        'cargo-fc;help;fc;local;invoke' {
+            break
+        }
+        'cargo-fc;help;fc;local;start' {
             break
         }
         'cargo-fc;help;fc;check' {

@@ -129,8 +129,20 @@ fn prepare(selection: &Selection, common: &LocalCommon, ui: &Ui) -> Result<Prepa
         .pop()
         .expect("one function was packed");
     let function = &packed.built.function;
-    let template = settings::template_of(function);
-    let mut settings = settings::load(function, template.as_deref())?;
+    let mut settings = None;
+    for found in crate::check::find_templates(&project)? {
+        settings = settings::load(function, &found.path)?;
+        if settings.is_some() {
+            break;
+        }
+    }
+    let mut settings = settings.unwrap_or_else(|| {
+        ui.detail(
+            "Settings",
+            "no template describes the function: FC's defaults apply",
+        );
+        Settings::defaults(function)
+    });
     if let Some(timeout) = common.timeout {
         settings.timeout_s = timeout;
     }

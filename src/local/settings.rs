@@ -9,9 +9,6 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::project::Function;
 
-/// The template file names cargo fc looks for next to a package, in this order.
-pub const TEMPLATE_NAMES: &[&str] = &["template.yml", "template.yaml", "s.yaml", "s.yml"];
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub function_name: String,
@@ -49,24 +46,9 @@ impl Settings {
     }
 }
 
-/// The template of a function's package: the configured one, else the first of
-/// [`TEMPLATE_NAMES`] next to its Cargo.toml.
-pub fn template_of(function: &Function) -> Option<PathBuf> {
-    if let Some(path) = &function.config.template {
-        return Some(path.clone());
-    }
-    TEMPLATE_NAMES
-        .iter()
-        .map(|name| function.package_dir.join(name))
-        .find(|path| path.is_file())
-}
-
-/// The function's settings from its template (if any).
-pub fn load(function: &Function, template: Option<&Path>) -> Result<Settings> {
+/// The function's settings from a template, or `None` when the template does not describe it.
+pub fn load(function: &Function, path: &Path) -> Result<Option<Settings>> {
     let mut settings = Settings::defaults(function);
-    let Some(path) = template else {
-        return Ok(settings);
-    };
     let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
     let document: Value = serde_saphyr::from_str(&text).map_err(|e| {
         Error::config(format!("{} is not valid YAML: {e}", path.display()))
@@ -88,15 +70,10 @@ pub fn load(function: &Function, template: Option<&Path>) -> Result<Settings> {
         .help("a template.yml starts with ROSTemplateFormatVersion; an s.yaml has `resources:` (edition 3.0.0) or `services:` (1.0.0)"));
     };
     if !found {
-        return Err(Error::config(format!(
-            "{} describes no function named `{}`",
-            path.display(),
-            function.name
-        ))
-        .help("name the function in the template after the bin, or set `function` in [package.metadata.fc]"));
+        return Ok(None);
     }
     settings.source = Some(path.to_path_buf());
-    Ok(settings)
+    Ok(Some(settings))
 }
 
 fn number(value: Option<&Value>) -> Option<f64> {
@@ -289,11 +266,11 @@ mod tests {
         }
     }
 
-    fn load_text(name: &str, text: &str) -> Result<Settings> {
+    fn load_text(name: &str, text: &str) -> Result<Option<Settings>> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.yml");
         std::fs::write(&path, text).unwrap();
-        load(&function(name), Some(&path))
+        load(&function(name), &path)
     }
 
     #[test]
@@ -302,6 +279,7 @@ mod tests {
             "hello",
             "ROSTemplateFormatVersion: '2015-09-01'\nTransform: 'Aliyun::Serverless-2018-04-03'\nResources:\n  svc:\n    Type: 'Aliyun::Serverless::Service'\n    hello:\n      Type: 'Aliyun::Serverless::Function'\n      Properties:\n        Handler: index.handler\n        Runtime: custom\n        CodeUri: ./target/fc/hello.zip\n        MemorySize: 512\n        Timeout: 7\n        Initializer: index.init\n        InitializationTimeout: 4\n        CAPort: 9001\n        EnvironmentVariables: { RUST_LOG: debug, N: 3 }\n",
         )
+        .unwrap()
         .unwrap();
         assert_eq!(settings.memory_mb, 512);
         assert_eq!(settings.timeout_s, 7.0);
@@ -319,6 +297,7 @@ mod tests {
             "hello",
             "edition: 3.0.0\nname: app\nresources:\n  hello:\n    component: fc3\n    props:\n      region: cn-shanghai\n      functionName: hello\n      runtime: custom\n      code: ./target/fc/hello.zip\n      memorySize: 256\n      timeout: 9\n      customRuntimeConfig: { command: ['/code/bootstrap'], port: 9000 }\n      instanceLifecycleConfig:\n        initializer: { handler: index.initializer, timeout: 5 }\n",
         )
+        .unwrap()
         .unwrap();
         assert_eq!((fc3.memory_mb, fc3.timeout_s), (256, 9.0));
         assert_eq!(fc3.region, "cn-shanghai");
@@ -329,6 +308,7 @@ mod tests {
             "hello",
             "edition: 1.0.0\nservices:\n  app:\n    component: fc\n    props:\n      region: cn-beijing\n      service: { name: svc }\n      function: { name: hello, runtime: custom, codeUri: ./target/fc/hello.zip, handler: index.handler, memorySize: 1024, timeout: 60, caPort: 9000 }\n",
         )
+        .unwrap()
         .unwrap();
         assert_eq!((v1.memory_mb, v1.timeout_s), (1024, 60.0));
         assert_eq!(v1.service_name, "svc");
@@ -336,11 +316,10 @@ mod tests {
     }
 
     #[test]
-    fn a_template_without_the_function_or_with_bad_yaml_is_an_error() {
-        let error = load_text("other", "edition: 3.0.0\nresources: {}\n").unwrap_err();
-        assert!(
-            error.to_string().contains("no function named `other`"),
-            "{error}"
+    fn a_template_without_the_function_gives_nothing_and_bad_yaml_is_an_error() {
+        assert_eq!(
+            load_text("other", "edition: 3.0.0\nresources: {}\n").unwrap(),
+            None
         );
         let error = load_text("x", "a: [1, 2\n").unwrap_err();
         assert!(error.to_string().contains("is not valid YAML"), "{error}");

@@ -28,7 +28,7 @@ pub struct FcCli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Use verbose output (-vv shows the commands cargo fc runs).
+    /// Use verbose output (-vv also makes cargo verbose).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
     /// Print only errors and results.
@@ -57,6 +57,16 @@ pub enum Command {
     Build(BuildArgs),
     /// Build, verify and zip each function with its assets into a reproducible package.
     Pack(PackArgs),
+    /// Create a new function crate, with template.yml and s.yaml pointing at its package.
+    New(NewArgs),
+    /// Run a packed function on this machine the way FC runs it.
+    Local(LocalArgs),
+    /// Check the deployment template (template.yml or s.yaml) against FC's rules and the project.
+    Check(CheckArgs),
+    /// Build, pack and check, then deploy with Serverless Devs (`s`) or Fun.
+    Deploy(DeployArgs),
+    /// Print a shell completion script for cargo-fc.
+    Completions(CompletionsArgs),
     /// Manage the Docker images the docker builder compiles in.
     Image(ImageArgs),
 }
@@ -147,6 +157,159 @@ pub struct PackArgs {
     /// Add assets: a file, folder or glob relative to the package, optionally `SRC:DEST` to place them under DEST in the zip (repeatable).
     #[arg(long = "include", value_name = "SRC[:DEST]")]
     pub includes: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct NewArgs {
+    /// Name of the package, its binary and the FC function.
+    pub name: String,
+    /// Make an HTTP-trigger function instead of an event function.
+    #[arg(long)]
+    pub http: bool,
+    /// Add an initializer that FC runs once per instance before the first request.
+    #[arg(long)]
+    pub initializer: bool,
+    /// Folder to create (default: ./NAME); it must not exist.
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LocalArgs {
+    #[command(subcommand)]
+    pub command: LocalCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum LocalCommand {
+    /// Build and pack if needed, start the bootstrap, invoke it once with an event and print the result.
+    Invoke(LocalInvokeArgs),
+    /// Serve an HTTP trigger on localhost that forwards every request to the bootstrap.
+    Start(LocalStartArgs),
+}
+
+/// What both `local` commands take.
+#[derive(Debug, Args, Clone)]
+pub struct LocalCommon {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// Run the package the last `cargo fc pack` left instead of building and packing first.
+    #[arg(long)]
+    pub no_build: bool,
+    /// The function to run, by FC function name or bin name (when several are selected).
+    #[arg(long, value_name = "NAME")]
+    pub function: Option<String>,
+    /// Timeout in seconds (default: the template's Timeout, else 3).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Memory size in MB, enforced on the process's resident memory (default: the template's, else 128).
+    #[arg(long, value_name = "MB")]
+    pub memory: Option<u64>,
+    /// Set an environment variable for the function, over the template's (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LocalInvokeArgs {
+    #[command(flatten)]
+    pub common: LocalCommon,
+    /// Read the event from this file.
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub event: Option<PathBuf>,
+    /// The event itself (default: standard input when it is not a terminal, else empty).
+    #[arg(long, value_name = "STRING")]
+    pub data: Option<String>,
+    /// Also print the base64 `x-fc-log-result` FC returns to a client asking for the log tail.
+    #[arg(long)]
+    pub tail: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LocalStartArgs {
+    #[command(flatten)]
+    pub common: LocalCommon,
+    /// Port of the HTTP trigger on 127.0.0.1.
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CheckArgs {
+    /// The template to check (default: template.yml, template.yaml, s.yaml or s.yml next to the package, or its `template` setting).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// The deploy tool to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeployTool {
+    /// Serverless Devs: `s deploy -y`.
+    S,
+    /// Fun: `fun deploy -y -t FILE`.
+    Fun,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct DeployArgs {
+    /// The deploy tool (default: `s` for an s.yaml, `fun` for a Fun template.yml).
+    #[arg(long, value_enum, value_name = "TOOL")]
+    pub tool: Option<DeployTool>,
+    /// Print the command and the package it would deploy, and run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The template to deploy (default: the one next to the package).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Deploy the bootstrap the last build left instead of building first.
+    #[arg(long)]
+    pub no_build: bool,
+    /// How to compile: zig (cargo-zigbuild, glibc pinned to the runtime's) or cargo (plain host build).
+    #[arg(long, value_enum, value_name = "BUILDER")]
+    pub builder: Option<BuilderKind>,
+    /// Space or comma separated list of features to activate.
+    #[arg(short = 'F', long, value_name = "FEATURES")]
+    pub features: Vec<String>,
+    /// Assert that Cargo.lock will remain unchanged.
+    #[arg(long)]
+    pub locked: bool,
+    /// Arguments passed on to the deploy tool after the ones cargo fc sets.
+    #[arg(last = true, value_name = "TOOL_ARGS")]
+    pub tool_args: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The name the completion scripts complete: the binary itself. (Completions generated for
+/// `cargo` would replace the ones rustup installs for cargo.)
+pub const COMPLETION_BIN: &str = "cargo-fc";
+
+/// The completion script of `shell` for `cargo-fc`.
+pub fn completion_script(shell: clap_complete::Shell) -> String {
+    use clap::CommandFactory;
+    let mut command = CargoCli::command().name(COMPLETION_BIN);
+    // Generated into memory: clap_complete panics when its writer fails (a closed pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, COMPLETION_BIN, &mut script);
+    String::from_utf8(script).expect("clap_complete writes UTF-8")
+}
+
+/// `cargo fc completions SHELL`.
+pub fn print_completions(args: &CompletionsArgs) -> crate::error::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    // A closed stdout (piped into `head`) is the reader's choice, not an error of ours.
+    let _ = stdout.write_all(completion_script(args.shell).as_bytes());
+    let _ = stdout.flush();
+    Ok(())
 }
 
 #[cfg(test)]

@@ -22,6 +22,9 @@ pub enum ErrorKind {
     Tool,
     /// The deployment template has errors.
     Check,
+    /// The function failed when run locally: it reported failure, crashed, timed out or ran
+    /// out of memory.
+    Function,
     /// Cargo reported a failed build; its own messages are already on screen.
     Build,
     /// Interrupted by Ctrl-C.
@@ -37,6 +40,7 @@ impl ErrorKind {
             ErrorKind::Pack => 4,
             ErrorKind::Tool => 5,
             ErrorKind::Check => 6,
+            ErrorKind::Function => 7,
             ErrorKind::Build => 101,
             ErrorKind::Interrupted => 130,
         }

@@ -4,8 +4,12 @@
 //! one way: project → build → verify → pack.
 
 pub mod build;
+pub mod check;
 pub mod cli;
+pub mod deploy;
 pub mod error;
+pub mod local;
+pub mod new;
 pub mod pack;
 pub mod project;
 pub mod runtime;
@@ -62,6 +66,21 @@ pub fn run(cli: FcCli) -> Result<()> {
             Ok(())
         }
         Command::Pack(args) => pack_command(&selection, args, &ui),
+        Command::Local(args) => local::command(&selection, args, &ui),
+        Command::New(args) => new::create(
+            &args.name,
+            args.path
+                .as_deref()
+                .unwrap_or(std::path::Path::new(&args.name)),
+            new::Shape {
+                http: args.http,
+                initializer: args.initializer,
+            },
+            &ui,
+        ),
+        Command::Check(args) => check::command(&selection, args, &ui),
+        Command::Deploy(args) => deploy::command(&selection, args, &ui),
+        Command::Completions(args) => cli::print_completions(args),
         Command::Image(args) => build::image::command(args, &selection, &ui),
     }
 }
@@ -146,6 +165,20 @@ fn assets_of(project: &Project, function: &Function, extra: &[String]) -> Result
 
 fn pack_command(selection: &Selection, args: &PackArgs, ui: &Ui) -> Result<()> {
     let project = project::load(selection)?;
+    pack_functions(&project, args, ui)?;
+    check::findings_for_pack(&project, ui)
+}
+
+/// A function packed and ready to ship.
+#[derive(Debug, Clone)]
+pub struct Packed {
+    pub built: Built,
+    pub package: pack::Package,
+}
+
+/// Build (unless `--no-build`), verify and pack every selected function: the pipeline `pack`,
+/// `local` and `deploy` share.
+pub fn pack_functions(project: &Project, args: &PackArgs, ui: &Ui) -> Result<Vec<Packed>> {
     let options = BuildOptions::from_args(&args.build)?;
     if args.output.is_some() && project.functions.len() > 1 {
         return Err(Error::config(format!(
@@ -157,7 +190,7 @@ fn pack_command(selection: &Selection, args: &PackArgs, ui: &Ui) -> Result<()> {
     // Assets are resolved first so that a bad include fails before a long build.
     let mut assets = Vec::new();
     for function in &project.functions {
-        assets.push(assets_of(&project, function, &args.includes)?);
+        assets.push(assets_of(project, function, &args.includes)?);
     }
     let built = if args.no_build {
         project
@@ -185,19 +218,20 @@ fn pack_command(selection: &Selection, args: &PackArgs, ui: &Ui) -> Result<()> {
             })
             .collect::<Result<Vec<_>>>()?
     } else {
-        build::build(&project, &options, ui)?
+        build::build(project, &options, ui)?
     };
-    for item in &built {
+    let mut packed = Vec::new();
+    for item in built {
         let index = project
             .functions
             .iter()
             .position(|f| f.bin == item.function.bin && f.package_id == item.function.package_id)
             .expect("built functions come from the project");
-        let glibc = verify_built(item, &assets[index], &options, ui)?;
-        let output: PathBuf = args
-            .output
-            .clone()
-            .unwrap_or_else(|| project.zip_path(&item.function));
+        let glibc = verify_built(&item, &assets[index], &options, ui)?;
+        let output: PathBuf = match &args.output {
+            Some(path) => std::path::absolute(path).map_err(|e| Error::io("resolve", path, e))?,
+            None => project.zip_path(&item.function),
+        };
         let package = pack::write_zip(&item.bootstrap, &assets[index], &output, ui)?;
         ui.status(
             "Packed",
@@ -230,6 +264,10 @@ fn pack_command(selection: &Selection, args: &PackArgs, ui: &Ui) -> Result<()> {
             "entries": package.entries,
             "glibc": glibc,
         }));
+        packed.push(Packed {
+            built: item,
+            package,
+        });
     }
-    Ok(())
+    Ok(packed)
 }

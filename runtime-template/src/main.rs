@@ -48,7 +48,9 @@ mod tests {
     #[tokio::test]
     async fn refuses_an_empty_name() {
         let request = Request { name: " ".into() };
-        let error = handler(Json(request), Context::new("test")).await.unwrap_err();
+        let error = handler(Json(request), Context::new("test"))
+            .await
+            .unwrap_err();
         assert_eq!(error.error_type(), "InvalidName");
     }
 }

@@ -171,10 +171,7 @@ impl Context {
             request_id,
             credentials: Credentials {
                 access_key_id: or_env(header("x-fc-access-key-id"), &env.access_key_id),
-                access_key_secret: or_env(
-                    header("x-fc-access-key-secret"),
-                    &env.access_key_secret,
-                ),
+                access_key_secret: or_env(header("x-fc-access-key-secret"), &env.access_key_secret),
                 security_token: or_env(header("x-fc-security-token"), &env.security_token),
             },
             function,
@@ -450,6 +447,9 @@ mod tests {
         ctx.credentials.access_key_secret = "SECRET".into();
         ctx.credentials.security_token = "TOKEN".into();
         let shown = format!("{ctx:?}");
-        assert!(!shown.contains("SECRET") && !shown.contains("TOKEN"), "{shown}");
+        assert!(
+            !shown.contains("SECRET") && !shown.contains("TOKEN"),
+            "{shown}"
+        );
     }
 }

@@ -12,7 +12,6 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Body;
 use tokio::net::TcpListener;
 
-use crate::error::Error;
 use crate::handler::{
     self, EventFn, EventHandler, Hook, HookFn, HttpFn, HttpHandler, IntoHttpResponse,
 };
@@ -170,9 +169,8 @@ impl Function {
         let listener = TcpListener::bind(("0.0.0.0", port))
             .await
             .map_err(|error| ServeError(format!("cannot listen on 0.0.0.0:{port}: {error}")))?;
-        let shutdown = server::termination().map_err(|error| {
-            ServeError(format!("cannot listen for SIGTERM: {error}"))
-        })?;
+        let shutdown = server::termination()
+            .map_err(|error| ServeError(format!("cannot listen for SIGTERM: {error}")))?;
         self.serve_on(listener, shutdown).await;
         Ok(())
     }
@@ -227,9 +225,10 @@ fn listen_port(var: impl Fn(&str) -> Option<String>) -> Result<u16, ServeError> 
         let Some(value) = var(name).filter(|value| !value.trim().is_empty()) else {
             continue;
         };
-        return value.trim().parse().map_err(|_| {
-            ServeError(format!("{name}={value:?} is not a port number (1-65535)"))
-        });
+        return value
+            .trim()
+            .parse()
+            .map_err(|_| ServeError(format!("{name}={value:?} is not a port number (1-65535)")));
     }
     Ok(DEFAULT_PORT)
 }
@@ -237,7 +236,7 @@ fn listen_port(var: impl Fn(&str) -> Option<String>) -> Result<u16, ServeError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Json;
+    use crate::{Error, Json};
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -266,8 +265,11 @@ mod tests {
             7000
         );
         assert_eq!(
-            listen_port(vars(&[("FC_SERVER_PORT", ""), ("FC_CUSTOM_LISTEN_PORT", "8080")]))
-                .unwrap(),
+            listen_port(vars(&[
+                ("FC_SERVER_PORT", ""),
+                ("FC_CUSTOM_LISTEN_PORT", "8080")
+            ]))
+            .unwrap(),
             8080
         );
         let error = listen_port(vars(&[("FC_SERVER_PORT", "http")])).unwrap_err();
@@ -317,7 +319,10 @@ mod tests {
 
     #[test]
     fn one_shot_event_without_event_handler_fails() {
-        let dispatcher = Dispatcher::new(Function::new().http(|_: Request<Bytes>| async { "x" }));
+        let function = Function::new()
+            .http(|_: Request<Bytes>| async { "x" })
+            .log_sink(|_| {});
+        let dispatcher = Dispatcher::new(function);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();

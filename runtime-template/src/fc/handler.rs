@@ -20,7 +20,8 @@ use crate::error::{Error, short_type_name};
 /// A boxed future that can move between threads.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
-pub(crate) type EventFn = Arc<dyn Fn(Bytes, Context) -> BoxFuture<Result<Bytes, Error>> + Send + Sync>;
+pub(crate) type EventFn =
+    Arc<dyn Fn(Bytes, Context) -> BoxFuture<Result<Bytes, Error>> + Send + Sync>;
 pub(crate) type HttpFn =
     Arc<dyn Fn(Request<Bytes>, Context) -> BoxFuture<Result<Response<Bytes>, Error>> + Send + Sync>;
 pub(crate) type HookFn = Arc<dyn Fn(Context) -> BoxFuture<Result<Bytes, Error>> + Send + Sync>;
@@ -127,15 +128,17 @@ impl IntoOutput for serde_json::Value {
 
 impl<T: Serialize> IntoOutput for Json<T> {
     fn into_output(self) -> Result<Bytes, Error> {
-        serde_json::to_vec(&self.0).map(Bytes::from).map_err(|error| {
-            Error::new(
-                "SerializeError",
-                format!(
-                    "cannot serialize `{}` as JSON: {error}",
-                    short_type_name(type_name::<T>())
-                ),
-            )
-        })
+        serde_json::to_vec(&self.0)
+            .map(Bytes::from)
+            .map_err(|error| {
+                Error::new(
+                    "SerializeError",
+                    format!(
+                        "cannot serialize `{}` as JSON: {error}",
+                        short_type_name(type_name::<T>())
+                    ),
+                )
+            })
     }
 }
 
@@ -164,7 +167,10 @@ where
     fn call(self: Arc<Self>, event: Bytes, context: Context) -> BoxFuture<Result<Bytes, Error>> {
         // Everything, even reading the event, happens inside the future, so that a panic in
         // the synchronous part of the handler is caught like any other.
-        Box::pin(async move { self(E::from_event(event)?, context).await.into_output() })
+        Box::pin(async move {
+            let event = E::from_event(event)?;
+            self(event, context).await.into_output()
+        })
     }
 }
 
@@ -176,7 +182,10 @@ where
     E: FromEvent + 'static,
 {
     fn call(self: Arc<Self>, event: Bytes, _: Context) -> BoxFuture<Result<Bytes, Error>> {
-        Box::pin(async move { self(E::from_event(event)?).await.into_output() })
+        Box::pin(async move {
+            let event = E::from_event(event)?;
+            self(event).await.into_output()
+        })
     }
 }
 
@@ -356,12 +365,18 @@ mod tests {
         let error = Json::<Greeting>::from_event(Bytes::from_static(b"{\"name\":")).unwrap_err();
         assert_eq!(error.error_type(), "InvalidEvent");
         assert!(
-            error.message().starts_with("the event is not valid JSON for `Greeting`: "),
+            error
+                .message()
+                .starts_with("the event is not valid JSON for `Greeting`: "),
             "{}",
             error.message()
         );
         let error = Json::<Greeting>::from_event(Bytes::from_static(b"{}")).unwrap_err();
-        assert!(error.message().contains("missing field `name`"), "{}", error.message());
+        assert!(
+            error.message().contains("missing field `name`"),
+            "{}",
+            error.message()
+        );
         let error = String::from_event(Bytes::from_static(b"\xff\xfe")).unwrap_err();
         assert_eq!(error.error_type(), "InvalidEvent");
     }
@@ -375,7 +390,10 @@ mod tests {
         assert_eq!(serde_json::json!([1, 2]).into_output().unwrap(), "[1,2]");
         assert_eq!("text".into_output().unwrap(), "text");
         assert_eq!(String::from("owned").into_output().unwrap(), "owned");
-        assert_eq!(vec![1_u8, 2].into_output().unwrap(), Bytes::from_static(&[1, 2]));
+        assert_eq!(
+            vec![1_u8, 2].into_output().unwrap(),
+            Bytes::from_static(&[1, 2])
+        );
         assert_eq!(().into_output().unwrap(), Bytes::new());
     }
 
@@ -385,7 +403,10 @@ mod tests {
         assert_eq!(ok.into_output().unwrap(), "fine");
         let failed: Result<String, String> = Err("bad input".into());
         let error = failed.into_output().unwrap_err();
-        assert_eq!((error.error_type(), error.message()), ("String", "bad input"));
+        assert_eq!(
+            (error.error_type(), error.message()),
+            ("String", "bad input")
+        );
         let custom: Result<(), Error> = Err(Error::new("Custom", "why"));
         assert_eq!(custom.into_output().unwrap_err().error_type(), "Custom");
     }
@@ -402,7 +423,10 @@ mod tests {
     fn http_responses() {
         let response = "hi".into_http_response().unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(response.headers()[CONTENT_TYPE], "text/plain; charset=utf-8");
+        assert_eq!(
+            response.headers()[CONTENT_TYPE],
+            "text/plain; charset=utf-8"
+        );
         assert_eq!(response.body(), "hi");
 
         let response = Json(Greeting { name: "z".into() })
@@ -416,7 +440,10 @@ mod tests {
 
         let built = Response::builder().status(201).body(vec![7_u8]).unwrap();
         let response = built.into_http_response().unwrap();
-        assert_eq!((response.status().as_u16(), response.body().as_ref()), (201, &[7_u8][..]));
+        assert_eq!(
+            (response.status().as_u16(), response.body().as_ref()),
+            (201, &[7_u8][..])
+        );
 
         let failed: Result<Response<String>, String> = Err("nope".into());
         assert_eq!(failed.into_http_response().unwrap_err().message(), "nope");
@@ -438,16 +465,26 @@ mod tests {
             Ok(event.iter().rev().copied().collect())
         }
         let typed = erase_event(typed);
-        let out = run(typed(Bytes::from_static(br#"{"name":"a"}"#), Context::new("r1")));
+        let out = run(typed(
+            Bytes::from_static(br#"{"name":"a"}"#),
+            Context::new("r1"),
+        ));
         assert_eq!(out.unwrap(), r#""a from r1""#);
         let err = run(typed(Bytes::from_static(b"nope"), Context::new("r1"))).unwrap_err();
         assert_eq!(err.error_type(), "InvalidEvent");
 
         let raw = erase_event(raw);
-        assert_eq!(run(raw(Bytes::from_static(b"abc"), Context::new("r"))).unwrap(), "cba");
+        assert_eq!(
+            run(raw(Bytes::from_static(b"abc"), Context::new("r"))).unwrap(),
+            "cba"
+        );
 
-        let closure = erase_event(|text: String, _ctx: Context| async move { text.len().to_string() });
-        assert_eq!(run(closure(Bytes::from_static(b"four"), Context::new("r"))).unwrap(), "4");
+        let closure =
+            erase_event(|text: String, _ctx: Context| async move { text.len().to_string() });
+        assert_eq!(
+            run(closure(Bytes::from_static(b"four"), Context::new("r"))).unwrap(),
+            "4"
+        );
     }
 
     #[test]

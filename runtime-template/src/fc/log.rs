@@ -4,7 +4,7 @@
 //! so lines stay attributable when an instance runs many requests at once: there is no global
 //! "current request".
 
-use std::fmt::{self, Display, Write as _};
+use std::fmt::{self, Display};
 use std::io::Write as _;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -155,7 +155,7 @@ fn format_line(time: &str, request_id: &str, level: Level, text: &str) -> String
 ///
 /// As in Go, `.999` drops trailing zeros of the milliseconds, and the dot too when they are all
 /// zero: `…:05.5Z`, `…:05Z`.
-pub fn format_utc(time: SystemTime) -> String {
+pub(crate) fn format_utc(time: SystemTime) -> String {
     // Times before 1970 do not occur in logs; clamping keeps this total.
     let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = since_epoch.as_secs();
@@ -169,9 +169,8 @@ pub fn format_utc(time: SystemTime) -> String {
         rem % 60
     );
     if millis != 0 {
-        let digits = format!("{millis:03}");
-        // Writing to a String cannot fail.
-        let _ = write!(out, ".{}", digits.trim_end_matches('0'));
+        out.push('.');
+        out.push_str(format!("{millis:03}").trim_end_matches('0'));
     }
     out.push('Z');
     out
@@ -208,7 +207,10 @@ mod tests {
     #[test]
     fn formats_go_reference_time() {
         // Go's reference time, 2006-01-02T15:04:05Z, is Unix 1136214245.
-        assert_eq!(format_utc(at(1_136_214_245, 999)), "2006-01-02T15:04:05.999Z");
+        assert_eq!(
+            format_utc(at(1_136_214_245, 999)),
+            "2006-01-02T15:04:05.999Z"
+        );
         assert_eq!(format_utc(at(1_136_214_245, 0)), "2006-01-02T15:04:05Z");
         assert_eq!(format_utc(at(1_136_214_245, 500)), "2006-01-02T15:04:05.5Z");
         assert_eq!(format_utc(at(1_136_214_245, 50)), "2006-01-02T15:04:05.05Z");

@@ -134,7 +134,7 @@ pub use function::{Function, ServeError};
 pub use handler::{
     BoxFuture, EventHandler, FromEvent, Hook, HttpHandler, IntoHttpResponse, IntoOutput, Json,
 };
-pub use log::{Level, Logger, format_utc};
+pub use log::{Level, Logger};
 
 use std::process::ExitCode;
 

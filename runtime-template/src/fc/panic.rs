@@ -36,10 +36,18 @@ pub(crate) fn install_hook() {
             if let Some(location) = info.location() {
                 frames.push(format!("at {location}"));
             }
-            // Only captured when RUST_BACKTRACE asks for it, as for an uncaught panic.
+            // Only captured when RUST_BACKTRACE asks for it, as for an uncaught panic. Frames
+            // without symbols (all of them in a stripped release build) say nothing: skip them.
             let backtrace = Backtrace::capture();
             if backtrace.status() == BacktraceStatus::Captured {
-                frames.extend(backtrace.to_string().lines().map(|line| line.trim().to_owned()));
+                frames.extend(
+                    backtrace
+                        .to_string()
+                        .lines()
+                        .map(str::trim)
+                        .filter(|line| !line.ends_with(": <unknown>"))
+                        .map(str::to_owned),
+                );
             }
             LAST_PANIC.set(frames);
         }));

@@ -105,6 +105,11 @@ impl Dispatcher {
     async fn handle(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
         let received = Instant::now();
         let Some(control) = ControlPath::of(request.headers(), request.uri()) else {
+            eprintln!(
+                "fc: refused {} {}: unknown control path",
+                request.method(),
+                request.uri()
+            );
             return error_response(
                 StatusCode::BAD_REQUEST,
                 &Error::new(
@@ -121,9 +126,17 @@ impl Dispatcher {
             received,
             control == ControlPath::Initialize,
         ) else {
+            eprintln!(
+                "fc: refused {} {}: no x-fc-request-id",
+                request.method(),
+                request.uri()
+            );
             return error_response(
                 StatusCode::BAD_REQUEST,
-                &Error::new("BadRequest", "the x-fc-request-id header is missing or empty"),
+                &Error::new(
+                    "BadRequest",
+                    "the x-fc-request-id header is missing or empty",
+                ),
             );
         };
         let logger = context.logger().clone();
@@ -248,7 +261,10 @@ impl Dispatcher {
             Err(error) if error.is::<LengthLimitError>() => Err(too_large()),
             Err(error) => Err(error_response(
                 StatusCode::BAD_REQUEST,
-                &Error::new("BadRequest", format!("cannot read the request body: {error}")),
+                &Error::new(
+                    "BadRequest",
+                    format!("cannot read the request body: {error}"),
+                ),
             )),
         }
     }
@@ -431,9 +447,15 @@ mod tests {
             strip_base_path(&uri("/2016-08-15/proxy/svc/fn/users/1?x=1&y"), base),
             "/users/1?x=1&y"
         );
-        assert_eq!(strip_base_path(&uri("/2016-08-15/proxy/svc/fn/"), base), "/");
+        assert_eq!(
+            strip_base_path(&uri("/2016-08-15/proxy/svc/fn/"), base),
+            "/"
+        );
         assert_eq!(strip_base_path(&uri("/2016-08-15/proxy/svc/fn"), base), "/");
-        assert_eq!(strip_base_path(&uri("/2016-08-15/proxy/svc/fn?q"), base), "/?q");
+        assert_eq!(
+            strip_base_path(&uri("/2016-08-15/proxy/svc/fn?q"), base),
+            "/?q"
+        );
         // Not on a segment boundary, or elsewhere: untouched.
         assert_eq!(
             strip_base_path(&uri("/2016-08-15/proxy/svc/fnx/a"), base),
@@ -452,7 +474,10 @@ mod tests {
             Some(ControlPath::Invoke)
         );
         assert_eq!(ControlPath::of(&headers, &uri("/users")), None);
-        headers.insert("x-fc-control-path", HeaderValue::from_static("/http-invoke"));
+        headers.insert(
+            "x-fc-control-path",
+            HeaderValue::from_static("/http-invoke"),
+        );
         assert_eq!(
             ControlPath::of(&headers, &uri("/invoke")),
             Some(ControlPath::HttpInvoke)

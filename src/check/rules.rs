@@ -1,0 +1,860 @@
+//! Rules both template formats share: handler strings, runtimes, code paths, names, ranges,
+//! triggers. Each rule reads a node of the tree and adds diagnostics pointing at it.
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+use super::yaml::{Document, NodeId, Pos, Span, Style, Value};
+use super::{Diagnostic, Expectations, ExpectedFunction, Severity, normalize};
+use crate::project;
+use crate::runtime::Runtime;
+
+/// FC-FACTS: names, handler strings. cargo fc's rule for handler-like strings.
+pub const HANDLER_MAX: usize = 128;
+
+/// The runtime id of custom containers, which run an image instead of a zip.
+pub const CONTAINER_RUNTIME: &str = "custom-container";
+
+/// Who builds a function the template declares.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<'e> {
+    /// A bin of this cargo project.
+    Ours(&'e ExpectedFunction),
+    /// The project builds no function of that name (another language, another package).
+    Foreign,
+    /// There is no cargo project to compare with.
+    NoProject,
+    /// The name is computed (`${vars.name}`), so it cannot be matched.
+    Dynamic,
+}
+
+/// What a function's runtime turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeKind {
+    Custom,
+    Container,
+    Other,
+    /// Missing, computed, or of the wrong type: nothing more can be said.
+    Unknown,
+}
+
+pub struct Context<'a> {
+    pub doc: &'a Document,
+    source: &'a str,
+    line_starts: Vec<usize>,
+    pub expectations: &'a Expectations,
+    diagnostics: Vec<Diagnostic>,
+    declared: HashSet<String>,
+    dynamic_names: bool,
+    /// Where the warning about functions missing from the template points.
+    pub functions_anchor: Option<Span>,
+}
+
+/// Values written as `${vars.x}` or `${env(X)}` are filled in by the deploy tool.
+pub fn is_dynamic(text: &str) -> bool {
+    text.contains("${")
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        doc: &'a Document,
+        source: &'a str,
+        expectations: &'a Expectations,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        Self {
+            doc,
+            source,
+            line_starts,
+            expectations,
+            diagnostics,
+            declared: HashSet::new(),
+            dynamic_names: false,
+            functions_anchor: None,
+        }
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub fn span(&self, id: NodeId) -> Span {
+        self.doc.node(id).span
+    }
+
+    pub fn error(
+        &mut self,
+        rule: &'static str,
+        id: NodeId,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let span = self.span(id);
+        self.push(Diagnostic::new(Severity::Error, rule, span, message, help));
+    }
+
+    pub fn warn(
+        &mut self,
+        rule: &'static str,
+        id: NodeId,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let span = self.span(id);
+        self.push(Diagnostic::new(
+            Severity::Warning,
+            rule,
+            span,
+            message,
+            help,
+        ));
+    }
+
+    /// A mapping-valued entry, or an error when it holds something else.
+    pub fn mapping(&mut self, id: NodeId, what: &str) -> Option<NodeId> {
+        let node = self.doc.node(id);
+        if node.tagged {
+            return None;
+        }
+        match node.value {
+            Value::Map(_) => Some(id),
+            _ => {
+                let found = self.doc.kind_name(id);
+                self.error(
+                    "property-type",
+                    id,
+                    format!("{what} must be a mapping, found {found}"),
+                    format!("write {what} as indented `key: value` lines"),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn list(&mut self, id: NodeId, what: &str) -> Option<&'a [NodeId]> {
+        let doc = self.doc;
+        let node = doc.node(id);
+        if node.tagged {
+            return None;
+        }
+        match &node.value {
+            Value::Seq(items) => Some(items),
+            _ => {
+                let found = doc.kind_name(id);
+                self.error(
+                    "property-type",
+                    id,
+                    format!("{what} must be a list, found {found}"),
+                    format!("write {what} as `[a, b]` or as lines starting with `- `"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A string value; `None` (after an error when the type is wrong) otherwise. Computed values
+    /// (`${…}`, custom tags) come back as `None` without an error: only the deploy tool knows them.
+    pub fn string(&mut self, id: NodeId, what: &str) -> Option<&'a str> {
+        let doc = self.doc;
+        let node = doc.node(id);
+        if node.tagged {
+            return None;
+        }
+        match &node.value {
+            Value::Str => {
+                let text = node.text.as_deref().unwrap_or("");
+                (!is_dynamic(text)).then_some(text)
+            }
+            _ => {
+                let found = doc.kind_name(id);
+                let help = match &node.value {
+                    Value::Null => format!("give {what} a value"),
+                    Value::Seq(_) | Value::Map(_) => format!("{what} is a single string"),
+                    _ => format!("quote it: {what}: '{}'", node.text.as_deref().unwrap_or("")),
+                };
+                self.error(
+                    "property-type",
+                    id,
+                    format!("{what} must be a string, found {found}"),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    /// An integer value; `None` after an error when it is not one, or when it is computed.
+    pub fn integer(&mut self, id: NodeId, what: &str) -> Option<i128> {
+        let doc = self.doc;
+        let node = doc.node(id);
+        if node.tagged {
+            return None;
+        }
+        let text = node.text.as_deref().unwrap_or("");
+        match &node.value {
+            Value::Int(n) => Some(i128::from(*n)),
+            Value::BigInt => Some(if text.starts_with('-') {
+                i128::MIN
+            } else {
+                i128::MAX
+            }),
+            Value::Str if is_dynamic(text) => None,
+            Value::Str if text.trim().parse::<i64>().is_ok() && node.style == Style::Quoted => {
+                self.error(
+                    "property-type",
+                    id,
+                    format!("{what} must be a number, found the string \"{text}\""),
+                    format!("remove the quotes: {what}: {}", text.trim()),
+                );
+                None
+            }
+            Value::Float(n) => {
+                self.error(
+                    "property-type",
+                    id,
+                    format!("{what} must be a whole number, found {n}"),
+                    format!("FC takes {what} as an integer"),
+                );
+                None
+            }
+            _ => {
+                let found = doc.kind_name(id);
+                self.error(
+                    "property-type",
+                    id,
+                    format!("{what} must be an integer, found {found}"),
+                    format!("write {what} as a plain number"),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, id: NodeId, what: &str) {
+        let node = self.doc.node(id);
+        if node.tagged || matches!(&node.value, Value::Bool(_)) {
+            return;
+        }
+        if node.value == Value::Str && is_dynamic(node.text.as_deref().unwrap_or("")) {
+            return;
+        }
+        let found = self.doc.kind_name(id);
+        self.error(
+            "property-type",
+            id,
+            format!("{what} must be true or false, found {found}"),
+            format!("write {what}: true or {what}: false, without quotes"),
+        );
+    }
+
+    /// An integer in `min..=max`, optionally in steps of `step` counted from `min`.
+    pub fn range(
+        &mut self,
+        rule: &'static str,
+        id: NodeId,
+        what: &str,
+        (min, max): (i64, i64),
+        step: Option<i64>,
+        unit: &str,
+    ) -> Option<i64> {
+        let value = self.integer(id, what)?;
+        let shown = self.doc.text(id).unwrap_or("").to_string();
+        if value < i128::from(min) || value > i128::from(max) {
+            self.error(
+                rule,
+                id,
+                format!("{what} {shown} is out of range: FC accepts {min}–{max}{unit}"),
+                format!("use a value from {min} to {max}"),
+            );
+            return None;
+        }
+        let value = value as i64;
+        if let Some(step) = step {
+            if (value - min) % step != 0 {
+                let below = value - (value - min) % step;
+                let above = (below + step).min(max);
+                self.error(
+                    rule,
+                    id,
+                    format!("{what} {value} is not a multiple of {step}{unit}"),
+                    format!(
+                        "FC accepts {min}–{max}{unit} in steps of {step}: use {below} or {above}"
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(value)
+    }
+
+    /// The source position of character `index` of a scalar, when the scalar is written on one
+    /// line without escapes (otherwise the caret goes to the start of the value).
+    fn char_position(&self, id: NodeId, index: usize) -> Option<Pos> {
+        let node = self.doc.node(id);
+        let span = node.span;
+        if span.start.line != span.end.line {
+            return None;
+        }
+        let start = *self.line_starts.get(span.start.line.checked_sub(1)?)?;
+        let line = self.source.get(start..)?.lines().next()?;
+        let raw: String = line
+            .chars()
+            .skip(span.start.col)
+            .take(span.end.col.saturating_sub(span.start.col))
+            .collect();
+        let text = node.text.as_deref()?;
+        let offset = match node.style {
+            Style::Plain if raw == text => 0,
+            Style::Quoted if raw.chars().count() >= 2 => {
+                let inner: String = raw.chars().skip(1).take(raw.chars().count() - 2).collect();
+                if inner != text {
+                    return None;
+                }
+                1
+            }
+            _ => return None,
+        };
+        Some(Pos {
+            line: span.start.line,
+            col: span.start.col + offset + index,
+        })
+    }
+
+    /// Handler, Initializer and hook handlers: 1–128 characters from `A–Z a–z 0–9 _ . - :`.
+    pub fn handler(&mut self, id: NodeId, what: &str) {
+        let Some(text) = self.string(id, what) else {
+            return;
+        };
+        const EXAMPLE: &str =
+            "a custom runtime ignores the value, so any name such as `index.handler` will do";
+        if text.is_empty() {
+            self.error(
+                "handler",
+                id,
+                format!("{what} is empty"),
+                format!("FC requires 1–{HANDLER_MAX} characters: {EXAMPLE}"),
+            );
+            return;
+        }
+        let length = text.chars().count();
+        if length > HANDLER_MAX {
+            self.error(
+                "handler",
+                id,
+                format!("{what} is {length} characters long; FC accepts at most {HANDLER_MAX}"),
+                format!("shorten it: {EXAMPLE}"),
+            );
+            return;
+        }
+        let bad = text
+            .chars()
+            .enumerate()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | ':')));
+        if let Some((index, c)) = bad {
+            let at = self.char_position(id, index);
+            let span = match at {
+                Some(pos) => Span {
+                    start: pos,
+                    end: Pos {
+                        line: pos.line,
+                        col: pos.col + 1,
+                    },
+                },
+                None => self.span(id),
+            };
+            let column = at.map_or(span.start.col + 1, |p| p.col + 1);
+            let name = describe_char(c);
+            self.push(Diagnostic::new(
+                Severity::Error,
+                "handler",
+                span,
+                format!("{what} \"{text}\" contains {name} at column {column}"),
+                format!("use only letters, digits and _ . - : ({EXAMPLE})"),
+            ));
+        }
+    }
+
+    /// Records a function name the template declares and says who builds it.
+    pub fn owner(&mut self, name: Option<&str>) -> Owner<'a> {
+        let Some(name) = name else {
+            self.dynamic_names = true;
+            return Owner::Dynamic;
+        };
+        if is_dynamic(name) {
+            self.dynamic_names = true;
+            return Owner::Dynamic;
+        }
+        self.declared.insert(name.to_string());
+        let expectations = self.expectations;
+        match &expectations.functions {
+            None => Owner::NoProject,
+            Some(functions) => functions
+                .iter()
+                .find(|f| f.name == name)
+                .map_or(Owner::Foreign, Owner::Ours),
+        }
+    }
+
+    pub fn function_name(&mut self, id: NodeId, what: &str) -> Option<&'a str> {
+        let name = self.string(id, what)?;
+        if let Err(problem) = project::check_function_name(name) {
+            self.error(
+                "function-name",
+                id,
+                format!("function name `{name}` {problem}"),
+                "FC function names are 1–64 characters of letters, digits, `_` and `-`, starting with a letter or `_`",
+            );
+        }
+        Some(name)
+    }
+
+    /// FC-FACTS: names. Service names follow the function rule with up to 128 characters.
+    pub fn service_name(&mut self, id: NodeId, name: &str) {
+        if is_dynamic(name) {
+            return;
+        }
+        let problem = match name.chars().next() {
+            None => Some("is empty".to_string()),
+            Some(c) if !(c.is_ascii_alphabetic() || c == '_') => Some(format!("starts with `{c}`")),
+            _ => name
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+                .map(|c| format!("contains {}", describe_char(c)))
+                .or_else(|| {
+                    (name.chars().count() > 128)
+                        .then(|| format!("is {} characters long", name.chars().count()))
+                }),
+        };
+        if let Some(problem) = problem {
+            self.error(
+                "service-name",
+                id,
+                format!("service name `{name}` {problem}"),
+                "FC service names are 1–128 characters of letters, digits, `_` and `-`, starting with a letter or `_`",
+            );
+        }
+    }
+
+    /// The runtime must be a custom runtime a Rust bootstrap runs on, and the one cargo fc builds
+    /// the function for.
+    pub fn runtime(
+        &mut self,
+        id: NodeId,
+        what: &str,
+        owner: Owner<'_>,
+        has_image: bool,
+        image_key: &str,
+        fun: bool,
+    ) -> RuntimeKind {
+        let Some(id_text) = self.string(id, what) else {
+            return RuntimeKind::Unknown;
+        };
+        if id_text == CONTAINER_RUNTIME {
+            if !has_image {
+                self.error(
+                    "runtime",
+                    id,
+                    format!("{what} `custom-container` runs an image, but the function has no {image_key}"),
+                    format!("add {image_key} with the image to run, or use a zip runtime such as `custom` for the package cargo fc builds"),
+                );
+            }
+            return RuntimeKind::Container;
+        }
+        let Some(runtime) = Runtime::find(id_text) else {
+            if matches!(owner, Owner::Foreign) {
+                return RuntimeKind::Other;
+            }
+            let mut known = Runtime::ids();
+            known.push(CONTAINER_RUNTIME);
+            let suggestion = project::closest(id_text, &known)
+                .map(|k| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            let built = match owner {
+                Owner::Ours(expected) => format!(
+                    " (cargo fc builds `{}` for `{}`)",
+                    expected.bin, expected.runtime
+                ),
+                _ => String::new(),
+            };
+            self.error(
+                "runtime",
+                id,
+                format!(
+                    "{what} `{id_text}` is not a custom runtime, so it cannot run a Rust bootstrap"
+                ),
+                format!(
+                    "{suggestion}use one of: {}{built}",
+                    Runtime::ids().join(", ")
+                ),
+            );
+            return RuntimeKind::Unknown;
+        };
+        if fun && runtime.id != "custom" {
+            self.warn(
+                "fun-runtime",
+                id,
+                format!("Fun's template schema does not list `{}`; `fun deploy` may refuse it although FC accepts it", runtime.id),
+                "deploy Debian 10+ runtimes with Serverless Devs (s.yaml), or use `custom`",
+            );
+        }
+        if let Owner::Ours(expected) = owner {
+            let built = expected.runtime;
+            if built.glibc > runtime.glibc {
+                self.error(
+                    "runtime-mismatch",
+                    id,
+                    format!(
+                        "`{}` runs on `{}` (glibc {}), but cargo fc builds `{}` for `{}` (glibc {}): it would fail to start",
+                        expected.name, runtime.id, runtime.glibc, expected.bin, built.id, built.glibc
+                    ),
+                    format!(
+                        "set runtime = \"{}\" in [package.metadata.fc], or change {what} to `{}`",
+                        runtime.id, built.id
+                    ),
+                );
+            } else if built.id != runtime.id {
+                self.warn(
+                    "runtime-mismatch",
+                    id,
+                    format!(
+                        "`{}` runs on `{}`, but cargo fc builds `{}` for `{}`: it runs, but against an older glibc than it could",
+                        expected.name, runtime.id, expected.bin, built.id
+                    ),
+                    format!(
+                        "set runtime = \"{}\" in [package.metadata.fc] so the two agree",
+                        runtime.id
+                    ),
+                );
+            }
+        }
+        RuntimeKind::Custom
+    }
+
+    /// A function with a custom runtime that no bin of the project builds.
+    pub fn unmatched(&mut self, id: NodeId, name: &str) {
+        let expectations = self.expectations;
+        let Some(functions) = &expectations.functions else {
+            return;
+        };
+        let names: Vec<&str> = functions.iter().map(|f| f.name.as_str()).collect();
+        let suggestion = project::closest(name, &names)
+            .map(|k| format!("did you mean `{k}`? "))
+            .unwrap_or_default();
+        let bins = if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        };
+        self.warn(
+            "unmatched-function",
+            id,
+            format!("function `{name}` has a custom runtime, but no bin of this project is built as `{name}`"),
+            format!("{suggestion}the project builds: {bins}; map a bin to this name with `function = {{ BIN = \"{name}\" }}` in [package.metadata.fc]"),
+        );
+    }
+
+    /// The code path must be the zip `cargo fc pack` writes for the function, or the folder
+    /// holding its bootstrap.
+    pub fn code_path(&mut self, id: NodeId, what: &str, owner: Owner<'_>) {
+        let Some(path) = self.string(id, what) else {
+            return;
+        };
+        if path.is_empty() {
+            self.error(
+                "code-path",
+                id,
+                format!("{what} is empty"),
+                "point it at the zip `cargo fc pack` writes, such as ./target/fc/NAME.zip",
+            );
+            return;
+        }
+        if path.contains("://") {
+            // oss:// and similar are uploads made by `fun package` or by hand; nothing to compare.
+            return;
+        }
+        let Owner::Ours(expected) = owner else {
+            return;
+        };
+        let base = &self.expectations.base_dir;
+        let resolved = normalize(&base.join(path));
+        let zip = normalize(&expected.zip);
+        let folder = normalize(&expected.bootstrap_dir);
+        let same = |a: &Path, b: &Path| {
+            a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+        };
+        if same(&resolved, &zip) || same(&resolved, &folder) {
+            return;
+        }
+        let want = relative(base, &zip);
+        self.error(
+            "code-path",
+            id,
+            format!("{what} `{path}` is not the package cargo fc builds for `{}`", expected.name),
+            format!(
+                "set {what} to `{want}`: `cargo fc pack` writes bin `{}` there (or use its folder `{}`)",
+                expected.bin,
+                relative(base, &folder)
+            ),
+        );
+    }
+
+    /// FC-FACTS: the package. The start command must run the packaged bootstrap.
+    pub fn command(&mut self, id: NodeId, what: &str) {
+        let Some(items) = self.list(id, what) else {
+            return;
+        };
+        let Some(&first) = items.first() else {
+            self.error(
+                "command",
+                id,
+                format!("{what} is empty"),
+                "remove it (FC then runs /code/bootstrap) or set it to ['/code/bootstrap']",
+            );
+            return;
+        };
+        for &item in items {
+            self.string(item, &format!("each item of {what}"));
+        }
+        let Some(program) = self.doc.node(first).text.clone() else {
+            return;
+        };
+        if is_dynamic(&program) || self.doc.node(first).value != Value::Str {
+            return;
+        }
+        if program != "/code/bootstrap" {
+            self.error(
+                "command",
+                first,
+                format!("{what} starts `{program}`, but the package's executable is /code/bootstrap"),
+                "cargo fc packs the binary as `bootstrap` at the zip root: start the command with /code/bootstrap, or remove it to get that default",
+            );
+        }
+    }
+
+    /// A trigger's AuthType / authType.
+    pub fn auth_type(&mut self, id: NodeId, what: &str, allowed: &[&str]) {
+        let Some(text) = self.string(id, what) else {
+            return;
+        };
+        if allowed.contains(&text) {
+            return;
+        }
+        if let Some(exact) = allowed.iter().find(|a| a.eq_ignore_ascii_case(text)) {
+            self.error(
+                "http-auth-type",
+                id,
+                format!("{what} `{text}` must be written `{exact}`"),
+                format!("accepted values: {}", allowed.join(", ")),
+            );
+            return;
+        }
+        let help = match project::closest(text, allowed) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("use one of: {}", allowed.join(", ")),
+        };
+        self.error(
+            "http-auth-type",
+            id,
+            format!("{what} `{text}` is not an HTTP trigger auth type"),
+            help,
+        );
+    }
+
+    /// A trigger's HTTP methods: a non-empty list from `allowed`.
+    pub fn methods(&mut self, id: NodeId, what: &str, allowed: &[&str]) {
+        let Some(items) = self.list(id, what) else {
+            return;
+        };
+        if items.is_empty() {
+            self.error(
+                "http-methods",
+                id,
+                format!("{what} is empty, so the trigger accepts no request"),
+                format!("list some of: {}", allowed.join(", ")),
+            );
+            return;
+        }
+        for &item in items {
+            let Some(method) = self.string(item, &format!("each item of {what}")) else {
+                continue;
+            };
+            if allowed.contains(&method) {
+                continue;
+            }
+            let help = match allowed.iter().find(|a| a.eq_ignore_ascii_case(method)) {
+                Some(exact) => format!("write it in capitals: {exact}"),
+                None => format!("use some of: {}", allowed.join(", ")),
+            };
+            self.error(
+                "http-methods",
+                item,
+                format!("`{method}` is not an HTTP method an FC trigger accepts here"),
+                help,
+            );
+        }
+    }
+
+    /// Keys of a closed schema (Fun's `additionalProperties: false`): unknown ones are errors.
+    pub fn closed_keys(&mut self, map: NodeId, known: &[&str], what: &str) {
+        let doc = self.doc;
+        for entry in doc.entries(map) {
+            let Some(key) = doc.text(entry.key) else {
+                continue;
+            };
+            if known.contains(&key) {
+                continue;
+            }
+            let help = match project::closest(key, known) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!("{what} accepts: {}", known.join(", ")),
+            };
+            self.error(
+                "unknown-property",
+                entry.key,
+                format!("unknown property `{key}` in {what}"),
+                help,
+            );
+        }
+    }
+
+    /// Keys of an open schema (Serverless Devs components grow new keys often): only near misses
+    /// of known keys are reported, as warnings.
+    pub fn near_miss_keys(&mut self, map: NodeId, known: &[&str], what: &str) {
+        let doc = self.doc;
+        let mut owned: Vec<String> = Vec::new();
+        for entry in doc.entries(map) {
+            let Some(key) = doc.text(entry.key) else {
+                continue;
+            };
+            if known.contains(&key) || key.chars().count() < 4 {
+                continue;
+            }
+            // Built only when needed: this runs for every function of a large template.
+            if owned.is_empty() {
+                owned = known.iter().map(|k| k.to_ascii_lowercase()).collect();
+            }
+            let lowered: Vec<&str> = owned.iter().map(String::as_str).collect();
+            let Some(close) = project::closest(&key.to_ascii_lowercase(), &lowered) else {
+                continue;
+            };
+            let index = lowered.iter().position(|k| *k == close).unwrap_or(0);
+            let suggestion = known[index];
+            self.warn(
+                "unknown-property",
+                entry.key,
+                format!("unknown key `{key}` in {what}; the deploy tool will ignore it"),
+                format!("did you mean `{suggestion}`?"),
+            );
+        }
+    }
+
+    /// A required entry, or an error pointing at `owner` (the key naming the mapping).
+    pub fn require(
+        &mut self,
+        map: NodeId,
+        key: &str,
+        owner: NodeId,
+        what: &str,
+        help: &str,
+    ) -> Option<NodeId> {
+        if let Some(entry) = self.doc.get(map, key) {
+            return Some(entry.value);
+        }
+        self.error(
+            "required-property",
+            owner,
+            format!("{what} is missing required `{key}`"),
+            help.to_string(),
+        );
+        None
+    }
+
+    /// Warns about functions the project builds that the template does not declare.
+    pub fn report_missing_functions(&mut self) {
+        if self.dynamic_names {
+            return;
+        }
+        let expectations = self.expectations;
+        let Some(functions) = &expectations.functions else {
+            return;
+        };
+        let span = self.functions_anchor.unwrap_or_default();
+        for function in functions {
+            if self.declared.contains(&function.name) {
+                continue;
+            }
+            self.push(Diagnostic::new(
+                Severity::Warning,
+                "missing-function",
+                span,
+                format!(
+                    "bin `{}` is built as function `{}`, which this template does not declare",
+                    function.bin, function.name
+                ),
+                "declare the function here, or map the bin to an existing function name with `function` in [package.metadata.fc]",
+            ));
+        }
+    }
+}
+
+/// A character for a message: "a space", "a tab", "`/`".
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".into(),
+        '\t' => "a tab".into(),
+        c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        c => format!("`{c}`"),
+    }
+}
+
+/// `target` relative to `base`, written the way templates write paths (`./target/fc/x.zip`).
+pub fn relative(base: &Path, target: &Path) -> String {
+    let base_norm = normalize(base);
+    let base: Vec<Component> = base_norm.components().collect();
+    let target_norm = normalize(target);
+    let target: Vec<Component> = target_norm.components().collect();
+    let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..base.len() {
+        out.push("..");
+    }
+    for component in &target[common..] {
+        out.push(component.as_os_str());
+    }
+    let text = out.display().to_string();
+    if text.starts_with("..") {
+        text
+    } else {
+        format!("./{text}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_read_like_template_paths() {
+        assert_eq!(
+            relative(Path::new("/p"), Path::new("/p/target/fc/a.zip")),
+            "./target/fc/a.zip"
+        );
+        assert_eq!(
+            relative(Path::new("/w/p"), Path::new("/w/target/fc/a.zip")),
+            "../target/fc/a.zip"
+        );
+    }
+
+    #[test]
+    fn characters_are_named_in_messages() {
+        assert_eq!(describe_char(' '), "a space");
+        assert_eq!(describe_char('/'), "`/`");
+        assert_eq!(describe_char('\u{7}'), "the control character U+0007");
+    }
+}

@@ -1,0 +1,453 @@
+//! One running `bootstrap`, started the way FC starts it, and the HTTP calls FC makes to it.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use super::settings::Settings;
+use crate::error::{Error, ErrorKind, Result};
+
+/// FC-FACTS: the HTTP protocol. A runtime has 120 s to start listening.
+pub const START_DEADLINE: Duration = Duration::from_secs(120);
+/// FC-FACTS: limits. A synchronous invocation's body, and what a function may answer.
+pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Everything the function wrote, line by line, with when it was written.
+#[derive(Debug, Default)]
+pub struct Log {
+    lines: Mutex<Vec<(Instant, String)>>,
+}
+
+impl Log {
+    fn push(&self, line: String) {
+        self.lines
+            .lock()
+            .expect("the log lock is never poisoned")
+            .push((Instant::now(), line));
+    }
+
+    /// The lines written since `since`.
+    pub fn since(&self, since: Instant) -> Vec<String> {
+        self.lines
+            .lock()
+            .expect("the log lock is never poisoned")
+            .iter()
+            .filter(|(at, _)| *at >= since)
+            .map(|(_, line)| line.clone())
+            .collect()
+    }
+
+    /// Whether any line since `since` contains `text`.
+    pub fn contains_since(&self, since: Instant, text: &str) -> bool {
+        self.lines
+            .lock()
+            .expect("the log lock is never poisoned")
+            .iter()
+            .any(|(at, line)| *at >= since && line.contains(text))
+    }
+}
+
+pub struct Instance {
+    child: Child,
+    pub pid: u32,
+    pub address: SocketAddr,
+    pub log: Arc<Log>,
+    pub started: Instant,
+}
+
+/// What the function answered.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: hyper::HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    /// FC-FACTS: a function reports failure with `x-fc-status: 404`; an absent header counts as
+    /// success.
+    pub fn failed(&self) -> bool {
+        self.headers
+            .get("x-fc-status")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "200")
+            || self.status >= 400
+    }
+}
+
+/// Why a call did not produce an answer.
+#[derive(Debug)]
+pub enum CallFailure {
+    TimedOut(Duration),
+    OutOfMemory { used_mb: f64 },
+    Crashed(String),
+}
+
+impl Instance {
+    /// Starts `bootstrap` in `code_dir` with FC's environment, its output going to stderr and to
+    /// the log.
+    pub fn start(code_dir: &Path, settings: &Settings, port: u16) -> Result<Self> {
+        let bootstrap = code_dir.join("bootstrap");
+        let mut command = Command::new(&bootstrap);
+        command
+            .current_dir(code_dir)
+            .env_clear()
+            .envs(environment(code_dir, settings, port))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = command.spawn().map_err(|e| {
+            Error::new(
+                ErrorKind::Function,
+                format!("could not start {}: {e}", bootstrap.display()),
+            )
+            .help("the package's bootstrap must be an executable for this machine")
+        })?;
+        let pid = child.id().unwrap_or_default();
+        let log = Arc::new(Log::default());
+        for stream in [
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Send + Unpin>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Send + Unpin>),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let log = log.clone();
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(stream).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    eprintln!("{line}");
+                    log.push(line);
+                }
+            });
+        }
+        Ok(Self {
+            child,
+            pid,
+            address: SocketAddr::from(([127, 0, 0, 1], port)),
+            log,
+            started: Instant::now(),
+        })
+    }
+
+    /// Waits until the function accepts connections, as FC does before the first request.
+    pub async fn wait_ready(&mut self) -> Result<Duration> {
+        let deadline = self.started + START_DEADLINE;
+        loop {
+            if tokio::net::TcpStream::connect(self.address).await.is_ok() {
+                return Ok(self.started.elapsed());
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(Error::new(
+                    ErrorKind::Function,
+                    format!("bootstrap exited ({status}) before it listened on port {}", self.address.port()),
+                )
+                .help("its output is above; a custom runtime must serve HTTP on 0.0.0.0:$FC_SERVER_PORT"));
+            }
+            if Instant::now() > deadline {
+                return Err(Error::new(
+                    ErrorKind::Function,
+                    format!(
+                        "bootstrap did not listen on port {} within {} s",
+                        self.address.port(),
+                        START_DEADLINE.as_secs()
+                    ),
+                )
+                .help("listen on 0.0.0.0 at FC_SERVER_PORT (or the template's CAPort / customRuntimeConfig.port)"));
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Makes one request, enforcing the timeout and the memory size.
+    pub async fn call(
+        &mut self,
+        request: Request<Full<Bytes>>,
+        timeout: Duration,
+        memory_mb: u64,
+    ) -> std::result::Result<Answer, CallFailure> {
+        let address = self.address;
+        let pid = self.pid;
+        let exchange = send(address, request);
+        tokio::pin!(exchange);
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(deadline);
+        let mut watch = tokio::time::interval(Duration::from_millis(10));
+        loop {
+            tokio::select! {
+                answer = &mut exchange => {
+                    return answer.map_err(|e| {
+                        let status = self.child.try_wait().ok().flatten();
+                        CallFailure::Crashed(match status {
+                            Some(status) => format!("the function's process exited ({status})"),
+                            None => format!("the connection failed: {e}"),
+                        })
+                    });
+                }
+                _ = &mut deadline => return Err(CallFailure::TimedOut(timeout)),
+                _ = watch.tick() => {
+                    if let Some(used) = memory_of(pid, "VmRSS:")
+                        && used > memory_mb as f64
+                    {
+                        return Err(CallFailure::OutOfMemory { used_mb: used });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Peak resident memory of the process so far, in MB.
+    pub fn max_memory_mb(&self) -> Option<f64> {
+        memory_of(self.pid, "VmHWM:")
+    }
+
+    /// Stops the process as FC does: SIGTERM, then SIGKILL if it lingers.
+    pub async fn stop(mut self) {
+        if self.is_running() {
+            // SAFETY: kill(2) with a pid we spawned and still own; the worst case is ESRCH.
+            unsafe {
+                libc::kill(self.pid as libc::pid_t, libc::SIGTERM);
+            }
+            if tokio::time::timeout(Duration::from_secs(3), self.child.wait())
+                .await
+                .is_err()
+            {
+                let _ = self.child.kill().await;
+            }
+        }
+    }
+
+    /// Kills the process at once (after a timeout or out of memory).
+    pub async fn kill(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+pub async fn send(
+    address: SocketAddr,
+    request: Request<Full<Bytes>>,
+) -> std::result::Result<Answer, String> {
+    let stream = tokio::net::TcpStream::connect(address)
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = stream.set_nodelay(true);
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (parts, body) = response.into_parts();
+    let body = Limited::new(body, BODY_LIMIT)
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    Ok(Answer {
+        status: parts.status.as_u16(),
+        headers: parts.headers,
+        body,
+    })
+}
+
+/// A `/proc/PID/status` memory field in MB.
+fn memory_of(pid: u32, field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// FC-FACTS: the environment FC gives a custom runtime. Credentials are never set: cargo fc
+/// does not handle them.
+pub fn environment(code_dir: &Path, settings: &Settings, port: u16) -> BTreeMap<String, String> {
+    let code = code_dir.display().to_string();
+    let mut env: BTreeMap<String, String> = [
+        ("FC_SERVER_PORT", port.to_string()),
+        ("FC_CUSTOM_LISTEN_PORT", port.to_string()),
+        ("FC_FUNC_CODE_PATH", code.clone()),
+        ("FC_FUNCTION_NAME", settings.function_name.clone()),
+        ("FC_FUNCTION_HANDLER", settings.handler.clone()),
+        ("FC_FUNCTION_MEMORY_SIZE", settings.memory_mb.to_string()),
+        ("FC_REGION", settings.region.clone()),
+        ("FC_ACCOUNT_ID", "0000000000000000".to_string()),
+        ("FC_INSTANCE_ID", request_id()),
+        ("FC_SERVICE_NAME", settings.service_name.clone()),
+        (
+            "LD_LIBRARY_PATH",
+            format!("{code}:{code}/lib:/usr/local/lib"),
+        ),
+        (
+            "PATH",
+            "/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin".to_string(),
+        ),
+        ("HOME", std::env::temp_dir().display().to_string()),
+        ("LANG", "C.UTF-8".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    env.extend(settings.environment.clone());
+    env
+}
+
+/// FC-FACTS: the headers FC sends with every request to a custom runtime.
+pub fn fc_headers(
+    settings: &Settings,
+    request_id: &str,
+    control_path: &str,
+) -> Vec<(&'static str, String)> {
+    let initializer = settings.initializer.clone().unwrap_or_default();
+    vec![
+        ("x-fc-request-id", request_id.to_string()),
+        ("x-fc-access-key-id", String::new()),
+        ("x-fc-access-key-secret", String::new()),
+        ("x-fc-security-token", String::new()),
+        ("x-fc-function-name", settings.function_name.clone()),
+        ("x-fc-function-handler", settings.handler.clone()),
+        ("x-fc-function-memory", settings.memory_mb.to_string()),
+        (
+            "x-fc-function-timeout",
+            format!("{}", settings.timeout_s.ceil() as u64),
+        ),
+        ("x-fc-function-initializer", initializer),
+        (
+            "x-fc-initialization-timeout",
+            format!("{}", settings.initialization_timeout_s.ceil() as u64),
+        ),
+        ("x-fc-instance-lifecycle-pre-stop-handler", String::new()),
+        ("x-fc-instance-lifecycle-pre-freeze-handler", String::new()),
+        ("x-fc-service-name", settings.service_name.clone()),
+        ("x-fc-service-logproject", String::new()),
+        ("x-fc-service-logstore", String::new()),
+        ("x-fc-region", settings.region.clone()),
+        ("x-fc-account-id", "0000000000000000".to_string()),
+        ("x-fc-qualifier", "LATEST".to_string()),
+        ("x-fc-version-id", String::new()),
+        ("x-fc-retry-count", "0".to_string()),
+        ("x-fc-control-path", control_path.to_string()),
+    ]
+}
+
+/// A fresh request id in FC's UUID shape.
+pub fn request_id() -> String {
+    let mut bytes = [0u8; 16];
+    if std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .is_err()
+    {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        bytes = (nanos ^ u128::from(std::process::id())).to_le_bytes();
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// A free TCP port on the loopback interface for the function to listen on.
+pub fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| Error::io("open a port on", Path::new("127.0.0.1"), e))?;
+    Ok(listener.local_addr().map(|a| a.port()).unwrap_or(9000))
+}
+
+/// Unpacks a package into `dir` as FC unpacks it into /code, keeping each entry's mode.
+pub fn unpack(zip_path: &Path, dir: &Path) -> Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| Error::io("clear", dir, e))?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+    let file = std::fs::File::open(zip_path).map_err(|e| Error::io("read", zip_path, e))?;
+    let bad = |e: zip::result::ZipError| Error::io("unpack", zip_path, std::io::Error::other(e));
+    let mut archive = zip::ZipArchive::new(file).map_err(bad)?;
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).map_err(bad)?;
+        let Some(relative) = entry.enclosed_name() else {
+            return Err(Error::pack(format!(
+                "{} has an entry that escapes the archive root",
+                zip_path.display()
+            )));
+        };
+        let path = dir.join(relative);
+        if entry.is_dir() {
+            std::fs::create_dir_all(&path).map_err(|e| Error::io("create", &path, e))?;
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
+        let mut out = std::fs::File::create(&path).map_err(|e| Error::io("write", &path, e))?;
+        std::io::copy(&mut entry, &mut out).map_err(|e| Error::io("write", &path, e))?;
+        let mode = entry.unix_mode().unwrap_or(0o644) & 0o777;
+        out.set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io("set the mode of", &path, e))?;
+    }
+    Ok(dir.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_look_like_fcs() {
+        let id = request_id();
+        assert_eq!(id.len(), 36);
+        assert_eq!(id.matches('-').count(), 4);
+        assert_ne!(id, request_id());
+    }
+
+    #[test]
+    fn failure_is_x_fc_status_404_or_an_error_status() {
+        let mut headers = hyper::HeaderMap::new();
+        let ok = Answer {
+            status: 200,
+            headers: headers.clone(),
+            body: Bytes::new(),
+        };
+        assert!(!ok.failed());
+        headers.insert("x-fc-status", "404".parse().unwrap());
+        let failed = Answer {
+            status: 200,
+            headers,
+            body: Bytes::new(),
+        };
+        assert!(failed.failed());
+    }
+}

@@ -1,0 +1,258 @@
+//! `cargo fc check` end to end: the real binary on throwaway cargo projects.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const MAIN: &str = "fn main() {}\n";
+
+fn project(metadata: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.fc]\n{metadata}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/main.rs"), MAIN).unwrap();
+    dir
+}
+
+fn cargo_fc(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-fc"))
+        .arg("fc")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .expect("cargo-fc runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const S_YAML: &str = "edition: 3.0.0
+name: hello-app
+resources:
+  hello:
+    component: fc3
+    props:
+      region: cn-hangzhou
+      functionName: hello
+      runtime: custom.debian10
+      code: ./target/fc/hello.zip
+      handler: index.handler
+      memorySize: 512
+";
+
+#[test]
+fn a_valid_template_passes() {
+    let dir = project("runtime = \"custom.debian10\"");
+    std::fs::write(dir.path().join("s.yaml"), S_YAML).unwrap();
+    let out = cargo_fc(dir.path(), &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("Checked"), "{stderr}");
+    assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
+}
+
+#[test]
+fn errors_point_at_the_value_and_exit_6() {
+    let dir = project("runtime = \"custom.debian10\"");
+    let broken = S_YAML
+        .replace("handler: index.handler", "handler: in dex")
+        .replace("./target/fc/hello.zip", "./dist/hello.zip")
+        .replace("memorySize: 512", "memorySize: 100");
+    std::fs::write(dir.path().join("s.yaml"), broken).unwrap();
+    let out = cargo_fc(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(6), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    // All three problems, each with file:line:column, the line, a caret and a help line.
+    assert!(
+        stderr.contains("s.yaml:10:13: error: code `./dist/hello.zip` is not the package"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("set code to `./target/fc/hello.zip`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("s.yaml:11:18: error: handler \"in dex\" contains a space at column 18"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("11 |       handler: in dex\n   |                  ^\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("s.yaml:12:19: error: memorySize 100 is out of range"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 errors, 0 warnings"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn the_runtime_must_agree_with_the_build() {
+    let dir = project("runtime = \"custom.debian11\"");
+    std::fs::write(dir.path().join("s.yaml"), S_YAML).unwrap();
+    let out = cargo_fc(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(6));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "cargo fc builds `hello` for `custom.debian11` (glibc 2.31): it would fail to start"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn json_messages_go_to_stdout_one_per_diagnostic() {
+    let dir = project("runtime = \"custom.debian10\"");
+    let broken = S_YAML.replace("memorySize: 512", "memorySize: 100\n      memorysize: 1");
+    std::fs::write(dir.path().join("s.yaml"), broken).unwrap();
+    let out = cargo_fc(dir.path(), &["check", "--message-format", "json"]);
+    assert_eq!(out.status.code(), Some(6));
+    let messages: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert_eq!(messages[0]["reason"], "template-diagnostic");
+    assert_eq!(messages[0]["severity"], "error");
+    assert_eq!(messages[0]["rule"], "memory-size");
+    assert_eq!(messages[0]["line"], 12);
+    assert_eq!(messages[0]["column"], 19);
+    assert_eq!(messages[1]["severity"], "warning");
+    assert_eq!(messages[2]["reason"], "template-checked");
+    assert_eq!(messages[2]["format"], "serverless-devs-3");
+    assert_eq!(messages[2]["errors"], 1);
+    assert_eq!(messages[2]["warnings"], 1);
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let dir = project("runtime = \"custom.debian10\"");
+    let warned = S_YAML.replace("memorySize: 512", "memorySize: 512\n      memorysize: 1");
+    std::fs::write(dir.path().join("s.yaml"), warned).unwrap();
+    let out = cargo_fc(dir.path(), &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("warning: unknown key `memorysize`"));
+    let out = cargo_fc(dir.path(), &["check", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(text(&out.stderr).contains("--deny-warnings"));
+}
+
+#[test]
+fn the_configured_template_is_used() {
+    let dir = project("runtime = \"custom.debian10\"\ntemplate = \"deploy/prod.s.yaml\"");
+    std::fs::create_dir(dir.path().join("deploy")).unwrap();
+    std::fs::write(
+        dir.path().join("deploy/prod.s.yaml"),
+        S_YAML.replace("./target/fc/hello.zip", "../target/fc/hello.zip"),
+    )
+    .unwrap();
+    let out = cargo_fc(dir.path(), &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("prod.s.yaml"));
+}
+
+#[test]
+fn a_template_outside_any_project_is_checked_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("template.yml"),
+        "ROSTemplateFormatVersion: '2015-09-01'\nTransform: 'Aliyun::Serverless-2018-04-03'\nResources:\n  svc:\n    Type: 'Aliyun::Serverless::Service'\n    f:\n      Type: 'Aliyun::Serverless::Function'\n      Properties: { Handler: index.handler, Runtime: custom, CodeUri: ./code, Timeout: 0 }\n",
+    )
+    .unwrap();
+    let out = cargo_fc(dir.path(), &["check", "--template", "template.yml"]);
+    assert_eq!(out.status.code(), Some(6));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("template.yml:8:88: error: Timeout 0 is out of range"),
+        "{stderr}"
+    );
+    // Without a project there is nothing to compare the code path with.
+    assert!(!stderr.contains("is not the package"), "{stderr}");
+}
+
+#[test]
+fn no_template_is_a_configuration_error() {
+    let dir = project("");
+    let out = cargo_fc(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("no template found: looked for template.yml, template.yaml, s.yaml, s.yml"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--template FILE"), "{stderr}");
+}
+
+#[test]
+fn a_missing_template_flag_file_is_reported() {
+    let dir = project("");
+    let out = cargo_fc(dir.path(), &["check", "--template", "nope.yml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("template nope.yml does not exist"));
+}
+
+#[test]
+fn a_template_that_is_not_utf8_is_an_error_not_a_panic() {
+    let dir = project("");
+    std::fs::write(dir.path().join("s.yaml"), b"edition: \xff\xfe\n").unwrap();
+    let out = cargo_fc(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(text(&out.stderr).contains("is not UTF-8"));
+}
+
+#[test]
+fn the_pack_hook_reports_without_failing() {
+    let dir = project("runtime = \"custom.debian10\"");
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        S_YAML.replace("handler: index.handler", "handler: in dex"),
+    )
+    .unwrap();
+    let selection = cargo_fc::project::Selection {
+        manifest_path: Some(dir.path().join("Cargo.toml")),
+        ..Default::default()
+    };
+    let project = cargo_fc::project::load(&selection).unwrap();
+    // Template errors are findings for pack, not failures; deploy is where they stop things.
+    cargo_fc::check::findings_for_pack(&project, &cargo_fc::ui::Ui::silent()).unwrap();
+    // A project without a template has nothing to report.
+    std::fs::remove_file(dir.path().join("s.yaml")).unwrap();
+    cargo_fc::check::findings_for_pack(&project, &cargo_fc::ui::Ui::silent()).unwrap();
+}
+
+#[test]
+fn pack_prints_the_template_findings_and_still_packs() {
+    let dir = project("runtime = \"custom.debian12\"");
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        S_YAML
+            .replace("runtime: custom.debian10", "runtime: custom.debian12")
+            .replace("handler: index.handler", "handler: in dex"),
+    )
+    .unwrap();
+    // A prebuilt bootstrap (the host's /bin/true verifies for custom.debian12 on Debian 12).
+    std::fs::create_dir_all(dir.path().join("target/fc/hello")).unwrap();
+    std::fs::copy("/bin/true", dir.path().join("target/fc/hello/bootstrap")).unwrap();
+    let out = cargo_fc(dir.path(), &["pack", "--no-build"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(dir.path().join("target/fc/hello.zip").is_file());
+    assert!(
+        stderr.contains("s.yaml:11:18: error: handler \"in dex\" contains a space"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fix these before `cargo fc deploy`"),
+        "{stderr}"
+    );
+}

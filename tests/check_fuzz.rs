@@ -1,0 +1,226 @@
+//! The checker never panics, whatever it is fed: arbitrary text, YAML-shaped noise, and the
+//! corpus templates with random edits. Every diagnostic must also point inside the file, and
+//! rendering it must work. (A failing case is shrunk by proptest; add it to tests/check-corpus.)
+
+use std::path::Path;
+
+use cargo_fc::check::{self, Expectations, ExpectedFunction};
+use cargo_fc::runtime::Runtime;
+use proptest::prelude::*;
+
+fn project() -> Expectations {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/check-corpus");
+    Expectations {
+        functions: Some(vec![ExpectedFunction {
+            name: "hello".into(),
+            bin: "hello".into(),
+            runtime: Runtime::default_runtime(),
+            zip: base.join("target/fc/hello.zip"),
+            bootstrap_dir: base.join("target/fc/hello"),
+        }]),
+        base_dir: base,
+    }
+}
+
+fn corpus() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/check-corpus");
+    let mut texts: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    texts.sort();
+    texts
+}
+
+/// Runs the checker both with and without a project and checks what comes out.
+fn check_everything(name: &str, text: &str) {
+    let lines = check::normalize_breaks(text).split('\n').count();
+    for expectations in [project(), Expectations::default()] {
+        let diagnostics = check::check_source(name, text, &expectations);
+        for d in &diagnostics {
+            assert!(d.line >= 1 && d.column >= 1, "{d:?}");
+            assert!(d.line <= lines, "{d:?} is past the end ({lines} lines)");
+            assert!(!d.message.is_empty() && !d.help.is_empty(), "{d:?}");
+        }
+        let rendered = check::render_human(name, text, &diagnostics, true);
+        assert_eq!(rendered.is_empty(), diagnostics.is_empty());
+        for d in &diagnostics {
+            check::to_json(name, d);
+        }
+    }
+}
+
+/// Pieces of YAML and template syntax to splice into templates.
+const SNIPPETS: &[&str] = &[
+    ":",
+    ": ",
+    "- ",
+    "-",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "!!str ",
+    "!Ref ",
+    "'",
+    "\"",
+    "\\",
+    "#",
+    "\n",
+    "\n  ",
+    "\t",
+    "|",
+    ">-",
+    "---\n",
+    "...\n",
+    "? ",
+    "~",
+    "null",
+    "${vars.x}",
+    "Handler",
+    "Runtime: custom",
+    "CodeUri: ",
+    "MemorySize: 99999999999999999999",
+    "Type: 'Aliyun::Serverless::Function'",
+    "Properties:",
+    "edition: 3.0.0",
+    "resources:",
+    "component: fc3",
+    "props: {",
+    "triggers: [",
+    "0x",
+    "1e",
+    ".inf",
+    "é",
+    "\u{feff}",
+    "\u{0}",
+    "\r",
+    "\r\n",
+    "%YAML 1.2\n",
+    "%TAG ! tag:x,2000:\n",
+    "&x [*x]",
+    "<<: [*a, *b]",
+];
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Insert(usize, usize),
+    Delete(usize, usize),
+    DuplicateLine(usize),
+    SwapLines(usize, usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), 0..SNIPPETS.len()).prop_map(|(at, s)| Edit::Insert(at, s)),
+        (any::<usize>(), 1usize..40).prop_map(|(at, n)| Edit::Delete(at, n)),
+        any::<usize>().prop_map(Edit::DuplicateLine),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::SwapLines(a, b)),
+    ]
+}
+
+fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for edit in edits {
+        match *edit {
+            Edit::Insert(at, snippet) => {
+                let at = at % (chars.len() + 1);
+                chars.splice(at..at, SNIPPETS[snippet].chars());
+            }
+            Edit::Delete(at, n) => {
+                if !chars.is_empty() {
+                    let at = at % chars.len();
+                    let end = (at + n).min(chars.len());
+                    chars.drain(at..end);
+                }
+            }
+            Edit::DuplicateLine(line) | Edit::SwapLines(line, _) if chars.is_empty() => {
+                let _ = line;
+            }
+            Edit::DuplicateLine(line) => {
+                let text: String = chars.iter().collect();
+                let mut lines: Vec<&str> = text.split('\n').collect();
+                let line = line % lines.len();
+                lines.insert(line, lines[line]);
+                chars = lines.join("\n").chars().collect();
+            }
+            Edit::SwapLines(a, b) => {
+                let text: String = chars.iter().collect();
+                let mut lines: Vec<&str> = text.split('\n').collect();
+                let (a, b) = (a % lines.len(), b % lines.len());
+                lines.swap(a, b);
+                chars = lines.join("\n").chars().collect();
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in any::<String>()) {
+        check_everything("template.yml", &text);
+        check_everything("s.yaml", &text);
+    }
+
+    #[test]
+    fn yaml_shaped_noise_never_panics(pieces in prop::collection::vec(0..SNIPPETS.len(), 0..60)) {
+        let text: String = pieces.iter().map(|&i| SNIPPETS[i]).collect();
+        check_everything("template.yml", &text);
+    }
+
+    #[test]
+    fn edited_corpus_templates_never_panic(
+        index in any::<usize>(),
+        edits in prop::collection::vec(edit(), 1..8),
+    ) {
+        let corpus = corpus();
+        let original = &corpus[index % corpus.len()];
+        let text = apply(original, &edits);
+        check_everything("template.yml", &text);
+        check_everything("s.yaml", &text);
+    }
+}
+
+#[test]
+fn deep_nesting_is_refused_without_overflowing_the_stack() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    check_everything("template.yml", &deep);
+    let block: String = (0..5_000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect();
+    check_everything("template.yml", &block);
+}
+
+#[test]
+fn alias_bombs_cost_nothing() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..40 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let start = std::time::Instant::now();
+    check_everything("template.yml", &text);
+    // Not a benchmark: expanding the aliases would take longer than the universe has left.
+    assert!(start.elapsed().as_secs() < 10);
+}
+
+#[test]
+fn merge_chains_stay_cheap() {
+    let mut text = String::from("m0: &m0 {k0: 1}\n");
+    for i in 1..2_000 {
+        let p = i - 1;
+        text.push_str(&format!("m{i}: &m{i} {{<<: *m{p}, k{i}: 1}}\n"));
+    }
+    check_everything("template.yml", &text);
+}

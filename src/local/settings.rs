@@ -259,6 +259,7 @@ mod tests {
             config: FcConfig {
                 runtime: Runtime::default_runtime(),
                 builder: None,
+                image: None,
                 include: Vec::new(),
                 function: FunctionNames::BinNames,
                 template: None,

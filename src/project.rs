@@ -570,6 +570,26 @@ mod tests {
     }
 
     #[test]
+    fn image_is_a_non_empty_string_and_workspaces_can_default_it() {
+        let path = Path::new("Cargo.toml");
+        let bad = RawConfig::parse(&json!({"fc": {"image": 5}}), path, "package.metadata.fc")
+            .unwrap_err();
+        assert!(bad.message.contains("`image`"), "{bad}");
+        assert!(
+            RawConfig::parse(&json!({"fc": {"image": " "}}), path, "package.metadata.fc").is_err()
+        );
+        let workspace = RawConfig::parse(
+            &json!({"fc": {"image": "team/rust:bullseye"}}),
+            path,
+            "workspace.metadata.fc",
+        )
+        .unwrap();
+        let package = RawConfig::parse(&json!({"fc": {}}), path, "package.metadata.fc").unwrap();
+        let config = package.over(&workspace).resolve().unwrap();
+        assert_eq!(config.image.as_deref(), Some("team/rust:bullseye"));
+    }
+
+    #[test]
     fn include_specs_split_on_the_first_colon() {
         assert_eq!(
             IncludeSpec::parse("conf/prod.toml:config.toml"),

@@ -490,3 +490,54 @@ fn image_build_list_and_rm_work_through_the_engine() {
         "{tag} is still there"
     );
 }
+
+#[test]
+fn features_rustflags_and_cargo_args_reach_cargo_in_the_container() {
+    let Some(image) = test_image() else { return };
+    let crate_ = Crate::new("dockerflags", "[features]\nloud = []\n");
+    crate_.write(
+        "src/main.rs",
+        "fn main() {\n    println!(\"loud={} flag={} opt={}\", cfg!(feature = \"loud\"), cfg!(fc_flag), cfg!(debug_assertions));\n}\n",
+    );
+    let output = crate_
+        .command(&[
+            "build",
+            "--builder",
+            "docker",
+            "--image",
+            &image,
+            "--runtime",
+            "custom.debian11",
+            "--offline",
+            "--features",
+            "loud",
+            "--debug",
+            "--",
+            "--timings",
+        ])
+        .env("RUSTFLAGS", "--cfg fc_flag")
+        .env("CARGO_PROFILE_DEV_DEBUG_ASSERTIONS", "false")
+        .output()
+        .unwrap();
+    let text = stderr(&output);
+    assert!(output.status.success(), "{text}");
+    // The bullseye binary runs on any newer glibc, so this host runs it too.
+    let run = Command::new(crate_.bootstrap("dockerflags"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout).trim(),
+        "loud=true flag=true opt=false"
+    );
+    // `--timings` (after `--`) wrote its report into the container's target dir.
+    let timings = crate_
+        .path()
+        .join("target/fc/docker")
+        .join(cargo_fc::build::docker::image_dir_name(&image))
+        .join("cargo-timings/cargo-timing.html");
+    assert!(
+        timings.is_file(),
+        "{} is missing:\n{text}",
+        timings.display()
+    );
+}

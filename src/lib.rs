@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use crate::build::{BuildOptions, Built};
+use crate::build::{BuildOptions, BuilderKind, Built};
 use crate::cli::{Command, FcCli, PackArgs};
 use crate::error::{Error, Result};
 use crate::pack::{AssetRoots, Origin};
@@ -58,7 +58,7 @@ pub fn run(cli: FcCli) -> Result<()> {
                     "bin": item.function.bin,
                     "function": item.function.name,
                     "runtime": item.runtime.id,
-                    "builder": item.builder.name(),
+                    "builder": item.builder.map(BuilderKind::name),
                     "bootstrap": item.bootstrap,
                     "glibc": glibc,
                 }));
@@ -208,10 +208,7 @@ pub fn pack_functions(project: &Project, args: &PackArgs, ui: &Ui) -> Result<Vec
                 Ok(Built {
                     function: function.clone(),
                     runtime: options.runtime_for(function),
-                    builder: options
-                        .builder
-                        .or(function.config.builder)
-                        .unwrap_or(build::BuilderKind::Zig),
+                    builder: None,
                     executable: bootstrap.clone(),
                     bootstrap,
                 })
@@ -256,7 +253,7 @@ pub fn pack_functions(project: &Project, args: &PackArgs, ui: &Ui) -> Result<Vec
             "bin": item.function.bin,
             "function": item.function.name,
             "runtime": item.runtime.id,
-            "builder": item.builder.name(),
+            "builder": item.builder.map(BuilderKind::name),
             "bootstrap": item.bootstrap,
             "zip": package.path,
             "size": package.size,

@@ -120,7 +120,8 @@ impl BuildOptions {
 pub struct Built {
     pub function: Function,
     pub runtime: &'static Runtime,
-    pub builder: BuilderKind,
+    /// The builder that made it; `None` for `pack --no-build`, which takes the last build as is.
+    pub builder: Option<BuilderKind>,
     /// Where cargo wrote the executable.
     pub executable: PathBuf,
     pub bootstrap: PathBuf,
@@ -330,7 +331,7 @@ pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<B
             built.push(Built {
                 function: function.clone(),
                 runtime,
-                builder: kind,
+                builder: Some(kind),
                 executable,
                 bootstrap,
             });

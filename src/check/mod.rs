@@ -239,6 +239,18 @@ pub fn check_template(file_name: &str, text: &str, expectations: &Expectations) 
 }
 
 /// The text with `\r\n` and lone `\r` line breaks turned into `\n`.
+/// A template's YAML as plain data, read by the same parser the checker uses; `None` when it is
+/// not valid YAML (`cargo fc check` then tells where).
+pub fn read_yaml(text: &str) -> Option<serde_json::Value> {
+    let text = normalize_breaks(text);
+    let document = yaml::parse(&text, &mut Vec::new())?;
+    Some(
+        document
+            .root
+            .map_or(serde_json::Value::Null, |root| document.to_json(root)),
+    )
+}
+
 pub fn normalize_breaks(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains('\r') {
         std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))

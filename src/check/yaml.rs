@@ -139,6 +139,33 @@ impl Document {
         node.style == Style::Plain && node.text.as_deref() == Some(MERGE_KEY)
     }
 
+    /// The node as plain data, for readers that want values rather than positions (the first of
+    /// duplicate keys wins, as in [`Document::get`]).
+    pub fn to_json(&self, id: NodeId) -> serde_json::Value {
+        use serde_json::Value as Json;
+        let node = &self.nodes[id];
+        match &node.value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(i) => Json::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+            Value::BigInt | Value::Str => Json::String(node.text.clone().unwrap_or_default()),
+            Value::Seq(items) => {
+                Json::Array(items.iter().map(|&item| self.to_json(item)).collect())
+            }
+            Value::Map(_) => {
+                let mut object = serde_json::Map::new();
+                for entry in self.entries(id) {
+                    let key = self.text(entry.key).unwrap_or_default().to_string();
+                    if !object.contains_key(&key) {
+                        object.insert(key, self.to_json(entry.value));
+                    }
+                }
+                Json::Object(object)
+            }
+        }
+    }
+
     /// What a node is, for messages: "a string", "a list".
     pub fn kind_name(&self, id: NodeId) -> &'static str {
         match &self.nodes[id].value {

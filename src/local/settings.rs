@@ -50,8 +50,8 @@ impl Settings {
 pub fn load(function: &Function, path: &Path) -> Result<Option<Settings>> {
     let mut settings = Settings::defaults(function);
     let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-    let document: Value = serde_saphyr::from_str(&text).map_err(|e| {
-        Error::config(format!("{} is not valid YAML: {e}", path.display()))
+    let document = crate::check::read_yaml(&text).ok_or_else(|| {
+        Error::config(format!("{} is not valid YAML", path.display()))
             .help("run `cargo fc check` for the exact position")
     })?;
     let found = if document.get("ROSTemplateFormatVersion").is_some()

@@ -423,15 +423,15 @@ impl Write for ChunkWriter {
 
 /// A builder image present in the engine.
 #[derive(Debug)]
-struct Present {
-    tag: String,
-    runtime: String,
-    rust: String,
+pub(crate) struct Present {
+    pub(crate) tag: String,
+    pub(crate) runtime: String,
+    pub(crate) rust: String,
     size: i64,
     created: i64,
 }
 
-fn list_builders(engine: &Engine) -> Result<Vec<Present>> {
+pub(crate) fn list_builders(engine: &Engine) -> Result<Vec<Present>> {
     let filters = HashMap::from([("label", vec![format!("{LABEL}=builder")])]);
     let options = ListImagesOptionsBuilder::new().filters(&filters).build();
     let images = engine

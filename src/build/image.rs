@@ -563,7 +563,13 @@ fn find_runtime(id: &str) -> Result<&'static Runtime> {
 
 /// The runtimes of the project's functions, or the default runtime outside a project.
 fn project_runtimes(selection: &Selection) -> Vec<&'static Runtime> {
-    let mut runtimes: Vec<&'static Runtime> = project::load(selection)
+    runtimes_of(project::load(selection).ok().as_ref())
+}
+
+/// The runtimes a build of `project` targets, or the default runtime without a project: the
+/// builder images it needs.
+pub(crate) fn runtimes_of(project: Option<&project::Project>) -> Vec<&'static Runtime> {
+    let mut runtimes: Vec<&'static Runtime> = project
         .map(|p| p.functions.iter().map(|f| f.config.runtime).collect())
         .unwrap_or_default();
     runtimes.sort_by_key(|r| r.id);

@@ -30,6 +30,14 @@ pub(crate) enum ZigSource {
     Ziglang(PathBuf),
 }
 
+impl ZigSource {
+    pub(crate) fn path(&self) -> &Path {
+        match self {
+            ZigSource::Env(path) | ZigSource::Path(path) | ZigSource::Ziglang(path) => path,
+        }
+    }
+}
+
 /// cargo-zigbuild on PATH, or an error saying how to install it.
 pub(crate) fn find_cargo_zigbuild() -> Result<PathBuf> {
     which::which("cargo-zigbuild").map_err(|_| {

@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
             [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Manage the Docker images the docker builder compiles in')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -408,6 +409,23 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
         'cargo-fc;fc;image;help;help' {
             break
         }
+        'cargo-fc;fc;doctor' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--bin', '--bin', [CompletionResultType]::ParameterName, 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)')
+            [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'cargo-fc;fc;help' {
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Compile the functions for their FC runtime and verify the executables')
             [CompletionResult]::new('pack', 'pack', [CompletionResultType]::ParameterValue, 'Build, verify and zip each function with its assets into a reproducible package')
@@ -417,6 +435,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
             [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Manage the Docker images the docker builder compiles in')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -464,6 +483,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
         'cargo-fc;fc;help;image;rm' {
             break
         }
+        'cargo-fc;fc;help;doctor' {
+            break
+        }
         'cargo-fc;fc;help;help' {
             break
         }
@@ -481,6 +503,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
             [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Manage the Docker images the docker builder compiles in')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing')
             break
         }
         'cargo-fc;help;fc;build' {
@@ -525,6 +548,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             break
         }
         'cargo-fc;help;fc;image;rm' {
+            break
+        }
+        'cargo-fc;help;fc;doctor' {
             break
         }
         'cargo-fc;help;help' {

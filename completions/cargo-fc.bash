@@ -34,6 +34,9 @@ _cargo__fc() {
             cargo__fc__subcmd__fc,deploy)
                 cmd="cargo__fc__subcmd__fc__subcmd__deploy"
                 ;;
+            cargo__fc__subcmd__fc,doctor)
+                cmd="cargo__fc__subcmd__fc__subcmd__doctor"
+                ;;
             cargo__fc__subcmd__fc,help)
                 cmd="cargo__fc__subcmd__fc__subcmd__help"
                 ;;
@@ -60,6 +63,9 @@ _cargo__fc() {
                 ;;
             cargo__fc__subcmd__fc__subcmd__help,deploy)
                 cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__deploy"
+                ;;
+            cargo__fc__subcmd__fc__subcmd__help,doctor)
+                cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__doctor"
                 ;;
             cargo__fc__subcmd__fc__subcmd__help,help)
                 cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__help"
@@ -151,6 +157,9 @@ _cargo__fc() {
             cargo__fc__subcmd__help__subcmd__fc,deploy)
                 cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__deploy"
                 ;;
+            cargo__fc__subcmd__help__subcmd__fc,doctor)
+                cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__doctor"
+                ;;
             cargo__fc__subcmd__help__subcmd__fc,image)
                 cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__image"
                 ;;
@@ -199,7 +208,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc)
-            opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build pack new local check deploy completions image help"
+            opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build pack new local check deploy completions image doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -444,8 +453,46 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cargo__subcmd__fc__subcmd__fc__subcmd__doctor)
+            opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --manifest-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__help)
-            opts="build pack new local check deploy completions image help"
+            opts="build pack new local check deploy completions image doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -501,6 +548,20 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__deploy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1301,7 +1362,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__help__subcmd__fc)
-            opts="build pack new local check deploy completions image"
+            opts="build pack new local check deploy completions image doctor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1357,6 +1418,20 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__deploy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

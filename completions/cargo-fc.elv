@@ -46,6 +46,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand deploy 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun'
             cand completions 'Print a shell completion script for cargo-fc'
             cand image 'Manage the Docker images the docker builder compiles in'
+            cand doctor 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cargo-fc;fc;build'= {
@@ -381,6 +382,22 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
         }
         &'cargo-fc;fc;image;help;help'= {
         }
+        &'cargo-fc;fc;doctor'= {
+            cand --color 'When to colour output'
+            cand --manifest-path 'Path to the Cargo.toml of the package or workspace'
+            cand -p 'Package to work on (repeatable; default: the current package, or the workspace''s default members)'
+            cand --package 'Package to work on (repeatable; default: the current package, or the workspace''s default members)'
+            cand --bin 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)'
+            cand --message-format 'Output format of results'
+            cand -v 'Use verbose output (-vv also makes cargo verbose)'
+            cand --verbose 'Use verbose output (-vv also makes cargo verbose)'
+            cand -q 'Print only errors and results'
+            cand --quiet 'Print only errors and results'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cargo-fc;fc;help'= {
             cand build 'Compile the functions for their FC runtime and verify the executables'
             cand pack 'Build, verify and zip each function with its assets into a reproducible package'
@@ -390,6 +407,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand deploy 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun'
             cand completions 'Print a shell completion script for cargo-fc'
             cand image 'Manage the Docker images the docker builder compiles in'
+            cand doctor 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cargo-fc;fc;help;build'= {
@@ -423,6 +441,8 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
         }
         &'cargo-fc;fc;help;image;rm'= {
         }
+        &'cargo-fc;fc;help;doctor'= {
+        }
         &'cargo-fc;fc;help;help'= {
         }
         &'cargo-fc;help'= {
@@ -438,6 +458,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand deploy 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun'
             cand completions 'Print a shell completion script for cargo-fc'
             cand image 'Manage the Docker images the docker builder compiles in'
+            cand doctor 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing'
         }
         &'cargo-fc;help;fc;build'= {
         }
@@ -469,6 +490,8 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
         &'cargo-fc;help;fc;image;list'= {
         }
         &'cargo-fc;help;fc;image;rm'= {
+        }
+        &'cargo-fc;help;fc;doctor'= {
         }
         &'cargo-fc;help;help'= {
         }

@@ -69,6 +69,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Manage the Docker images the docker builder compiles in.
     Image(ImageArgs),
+    /// Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing.
+    Doctor,
 }
 
 #[derive(Debug, Args)]

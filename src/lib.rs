@@ -7,6 +7,7 @@ pub mod build;
 pub mod check;
 pub mod cli;
 pub mod deploy;
+pub mod doctor;
 pub mod error;
 pub mod local;
 pub mod new;
@@ -82,6 +83,7 @@ pub fn run(cli: FcCli) -> Result<()> {
         Command::Deploy(args) => deploy::command(&selection, args, &ui),
         Command::Completions(args) => cli::print_completions(args),
         Command::Image(args) => build::image::command(args, &selection, &ui),
+        Command::Doctor => doctor::command(&selection, &ui),
     }
 }
 

@@ -12,11 +12,15 @@ pub struct CargoBuilder {
 
 impl CargoBuilder {
     pub fn new() -> Self {
-        // Under `cargo fc`, CARGO names the cargo that ran us, which is the one to build with.
         Self {
-            cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
+            cargo: cargo_program(),
         }
     }
+}
+
+/// The cargo to build with: under `cargo fc`, CARGO names the cargo that ran us.
+pub(crate) fn cargo_program() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
 impl Builder for CargoBuilder {

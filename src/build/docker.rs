@@ -97,7 +97,7 @@ impl Engine {
 }
 
 /// `DOCKER_HOST`, or the default socket.
-fn engine_host() -> String {
+pub(crate) fn engine_host() -> String {
     match std::env::var("DOCKER_HOST") {
         Ok(host) if !host.is_empty() => host,
         _ => DEFAULT_HOST.to_string(),
@@ -105,7 +105,7 @@ fn engine_host() -> String {
 }
 
 /// How the engine address was chosen, for error messages.
-fn host_origin() -> &'static str {
+pub(crate) fn host_origin() -> &'static str {
     match std::env::var("DOCKER_HOST") {
         Ok(host) if !host.is_empty() => "set by DOCKER_HOST",
         _ => "the default; DOCKER_HOST is not set",

@@ -423,15 +423,15 @@ impl Write for ChunkWriter {
 
 /// A builder image present in the engine.
 #[derive(Debug)]
-struct Present {
-    tag: String,
-    runtime: String,
-    rust: String,
+pub(crate) struct Present {
+    pub(crate) tag: String,
+    pub(crate) runtime: String,
+    pub(crate) rust: String,
     size: i64,
     created: i64,
 }
 
-fn list_builders(engine: &Engine) -> Result<Vec<Present>> {
+pub(crate) fn list_builders(engine: &Engine) -> Result<Vec<Present>> {
     let filters = HashMap::from([("label", vec![format!("{LABEL}=builder")])]);
     let options = ListImagesOptionsBuilder::new().filters(&filters).build();
     let images = engine
@@ -563,7 +563,13 @@ fn find_runtime(id: &str) -> Result<&'static Runtime> {
 
 /// The runtimes of the project's functions, or the default runtime outside a project.
 fn project_runtimes(selection: &Selection) -> Vec<&'static Runtime> {
-    let mut runtimes: Vec<&'static Runtime> = project::load(selection)
+    runtimes_of(project::load(selection).ok().as_ref())
+}
+
+/// The runtimes a build of `project` targets, or the default runtime without a project: the
+/// builder images it needs.
+pub(crate) fn runtimes_of(project: Option<&project::Project>) -> Vec<&'static Runtime> {
+    let mut runtimes: Vec<&'static Runtime> = project
         .map(|p| p.functions.iter().map(|f| f.config.runtime).collect())
         .unwrap_or_default();
     runtimes.sort_by_key(|r| r.id);

@@ -6,10 +6,10 @@
 //! executables were produced. Everything after the build (copying to `bootstrap`, verify, pack) is
 //! the same whichever builder ran.
 
-mod cargo;
+pub(crate) mod cargo;
 pub mod docker;
 pub mod image;
-mod zig;
+pub(crate) mod zig;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};

@@ -9,7 +9,7 @@ use super::{Builder, BuilderKind, CargoOutput, run_host};
 use crate::error::{Error, Result};
 use crate::runtime::Runtime;
 
-const INSTALL_HELP: &str = "install both with `pip install ziglang cargo-zigbuild` (or `cargo install cargo-zigbuild` and zig from your package manager), or choose another builder with --builder";
+pub(crate) const INSTALL_HELP: &str = "install both with `pip install ziglang cargo-zigbuild` (or `cargo install cargo-zigbuild` and zig from your package manager), or choose another builder with --builder";
 
 pub struct ZigBuilder {
     cargo_zigbuild: PathBuf,
@@ -18,22 +18,58 @@ pub struct ZigBuilder {
     target: String,
 }
 
+/// Where the zig that cargo-zigbuild runs comes from, in the order cargo fc looks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ZigSource {
+    /// `CARGO_ZIGBUILD_ZIG_PATH` names it; cargo-zigbuild uses it as is.
+    Env(PathBuf),
+    /// `zig` on PATH.
+    Path(PathBuf),
+    /// The `zig` executable inside the `ziglang` Python package, which cargo fc hands to
+    /// cargo-zigbuild through `CARGO_ZIGBUILD_ZIG_PATH`.
+    Ziglang(PathBuf),
+}
+
+impl ZigSource {
+    pub(crate) fn path(&self) -> &Path {
+        match self {
+            ZigSource::Env(path) | ZigSource::Path(path) | ZigSource::Ziglang(path) => path,
+        }
+    }
+}
+
+/// cargo-zigbuild on PATH, or an error saying how to install it.
+pub(crate) fn find_cargo_zigbuild() -> Result<PathBuf> {
+    which::which("cargo-zigbuild").map_err(|_| {
+        Error::tool("the zig builder needs cargo-zigbuild, which is not on PATH").help(INSTALL_HELP)
+    })
+}
+
+/// The zig cargo-zigbuild will run, or an error saying how to install it. `cargo_zigbuild`, when
+/// known, is where a pip-installed `ziglang` is looked for first.
+pub(crate) fn find_zig(cargo_zigbuild: Option<&Path>) -> Result<ZigSource> {
+    if let Some(path) = std::env::var_os("CARGO_ZIGBUILD_ZIG_PATH").filter(|p| !p.is_empty()) {
+        return Ok(ZigSource::Env(PathBuf::from(path)));
+    }
+    if let Ok(path) = which::which("zig") {
+        return Ok(ZigSource::Path(path));
+    }
+    find_ziglang_package(cargo_zigbuild)
+        .map(ZigSource::Ziglang)
+        .ok_or_else(|| {
+            Error::tool("the zig builder needs zig, which is neither on PATH nor installed as the `ziglang` Python package")
+                .help(INSTALL_HELP)
+        })
+}
+
 impl ZigBuilder {
     /// Finds cargo-zigbuild and zig, or says how to install them.
     pub fn locate(runtime: &Runtime) -> Result<Self> {
-        let cargo_zigbuild = which::which("cargo-zigbuild").map_err(|_| {
-            Error::tool("the zig builder needs cargo-zigbuild, which is not on PATH")
-                .help(INSTALL_HELP)
-        })?;
-        let zig = if std::env::var_os("CARGO_ZIGBUILD_ZIG_PATH").is_some()
-            || which::which("zig").is_ok()
-        {
-            None
-        } else {
-            Some(find_ziglang_package(&cargo_zigbuild).ok_or_else(|| {
-                Error::tool("the zig builder needs zig, which is neither on PATH nor installed as the `ziglang` Python package")
-                    .help(INSTALL_HELP)
-            })?)
+        let cargo_zigbuild = find_cargo_zigbuild()?;
+        let zig = match find_zig(Some(&cargo_zigbuild))? {
+            ZigSource::Ziglang(path) => Some(path),
+            // cargo-zigbuild finds these itself.
+            ZigSource::Env(_) | ZigSource::Path(_) => None,
         };
         Ok(Self {
             cargo_zigbuild,
@@ -45,18 +81,23 @@ impl ZigBuilder {
 
 /// The `zig` executable inside a `ziglang` Python package: first beside cargo-zigbuild (pip puts
 /// both in the same environment), then wherever `python3` imports it from.
-fn find_ziglang_package(cargo_zigbuild: &Path) -> Option<PathBuf> {
-    let bin_dir = cargo_zigbuild.parent()?;
-    let pattern = bin_dir.join("../lib/python3*/site-packages/ziglang/zig");
-    if let Some(found) = glob::glob(&pattern.to_string_lossy())
-        .ok()?
-        .filter_map(std::result::Result::ok)
-        .find(|p| p.is_file())
-    {
-        return Some(found);
+fn find_ziglang_package(cargo_zigbuild: Option<&Path>) -> Option<PathBuf> {
+    let bin_dir = cargo_zigbuild.and_then(Path::parent);
+    if let Some(bin_dir) = bin_dir {
+        let pattern = bin_dir.join("../lib/python3*/site-packages/ziglang/zig");
+        if let Some(found) = glob::glob(&pattern.to_string_lossy())
+            .ok()?
+            .filter_map(std::result::Result::ok)
+            .find(|p| p.is_file())
+        {
+            return Some(found);
+        }
     }
-    let mut pythons: Vec<OsString> = vec![bin_dir.join("python3").into(), "python3".into()];
-    pythons.dedup();
+    let mut pythons: Vec<OsString> = bin_dir
+        .map(|dir| dir.join("python3").into())
+        .into_iter()
+        .collect();
+    pythons.push("python3".into());
     pythons.into_iter().find_map(|python| {
         let output = Command::new(python)
             .args([

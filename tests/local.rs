@@ -223,6 +223,34 @@ fn a_timeout_kills_the_function_and_exits_7() {
 }
 
 #[test]
+fn a_crash_or_too_much_memory_exits_7() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let output = invoke(fixture, FIXTURE, &["--data", r#"{"action":"exit"}"#]);
+    assert_exit(&output, 7);
+    assert_stderr_contains(
+        &output,
+        "the invocation crashed: the function's process exited",
+    );
+
+    let output = invoke(
+        fixture,
+        FIXTURE,
+        &[
+            "--memory",
+            "128",
+            "--data",
+            r#"{"action":"alloc","count":200,"ms":3000}"#,
+        ],
+    );
+    assert_exit(&output, 7);
+    assert_stderr_contains(
+        &output,
+        "over the function's 128 MB; the process was killed",
+    );
+}
+
+#[test]
 fn tail_is_the_invocations_log_ending_with_the_report() {
     let Some(fixture) = fixture() else { return };
     let _lock = fixture.local_lock();

@@ -21,6 +21,8 @@ use crate::error::{Error, ErrorKind, Result};
 pub const START_DEADLINE: Duration = Duration::from_secs(120);
 /// FC-FACTS: limits. A synchronous invocation's body, and what a function may answer.
 pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// How long a failed connection waits for the process to be seen exiting.
+const EXIT_GRACE: Duration = Duration::from_millis(500);
 
 /// Everything the function wrote, line by line, with when it was written.
 #[derive(Debug, Default)]
@@ -198,13 +200,17 @@ impl Instance {
         loop {
             tokio::select! {
                 answer = &mut exchange => {
-                    return answer.map_err(|e| {
-                        let status = self.child.try_wait().ok().flatten();
-                        CallFailure::Crashed(match status {
-                            Some(status) => format!("the function's process exited ({status})"),
-                            None => format!("the connection failed: {e}"),
-                        })
-                    });
+                    let error = match answer {
+                        Ok(answer) => return Ok(answer),
+                        Err(error) => error,
+                    };
+                    // A dying process closes its sockets before it can be reaped, so the
+                    // connection usually fails first: give the exit a moment to show.
+                    let exited = tokio::time::timeout(EXIT_GRACE, self.child.wait()).await;
+                    return Err(CallFailure::Crashed(match exited {
+                        Ok(Ok(status)) => format!("the function's process exited ({status})"),
+                        _ => format!("the connection failed: {error}"),
+                    }));
                 }
                 _ = &mut deadline => return Err(CallFailure::TimedOut(timeout)),
                 _ = watch.tick() => {

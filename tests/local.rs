@@ -502,3 +502,89 @@ fn local_start_attributes_concurrent_requests_logs() {
         }
     }
 }
+
+/// The pid of the bootstrap a `-v` run of `cargo fc local` started.
+fn bootstrap_pid(process: &ProcessGuard) -> i32 {
+    let line = process
+        .stderr
+        .wait_for(LIMIT, |line| line.contains("bootstrap (pid "))
+        .unwrap_or_else(|| panic!("no bootstrap pid:\n{}", process.stderr.text()));
+    line.split("bootstrap (pid ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .and_then(|pid| pid.parse().ok())
+        .unwrap_or_else(|| panic!("no pid in {line:?}"))
+}
+
+/// Whether `pid` is gone (or a zombie), waiting up to 3 s for it to go.
+fn gone(pid: i32) -> bool {
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    loop {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("State:"))
+                    .map(str::to_owned)
+            });
+        match state {
+            None => return true,
+            Some(state) if state.contains("zombie") => return true,
+            Some(_) if std::time::Instant::now() > deadline => return false,
+            Some(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+/// Kills a process this test started (its bootstrap, by pid) if it outlived the test.
+struct Orphan(i32);
+
+impl Drop for Orphan {
+    fn drop(&mut self) {
+        if !gone(self.0) {
+            // SAFETY: kill(2) on the pid of the bootstrap this test started.
+            unsafe {
+                libc::kill(self.0, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+#[test]
+fn sigterm_to_local_start_stops_its_bootstrap_too() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let mut trigger = Trigger::start(fixture);
+    let pid = bootstrap_pid(&trigger.process);
+    let _orphan = Orphan(pid);
+    assert_eq!(trigger.request("GET", "/", &[], "").status, 200);
+    trigger.process.signal(libc::SIGTERM);
+    trigger
+        .process
+        .wait(Duration::from_secs(10))
+        .expect("local start exits on SIGTERM");
+    assert!(gone(pid), "the bootstrap (pid {pid}) outlived local start");
+}
+
+#[test]
+fn sigterm_to_local_invoke_stops_its_bootstrap_too() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let mut command = cargo_fc();
+    command
+        .args(["-v", "local", "invoke", "--no-build", "--function", FIXTURE])
+        .args(["--data", r#"{"action":"sleep","ms":4000}"#])
+        .current_dir(&fixture.dir);
+    let mut process = ProcessGuard::spawn(command, libc::SIGKILL);
+    let pid = bootstrap_pid(&process);
+    let _orphan = Orphan(pid);
+    process
+        .stderr
+        .wait_for(LIMIT, |line| line.contains("sleeping 4000 ms"))
+        .expect("the invocation started");
+    process.signal(libc::SIGTERM);
+    process
+        .wait(Duration::from_secs(10))
+        .expect("local invoke exits on SIGTERM");
+    assert!(gone(pid), "the bootstrap (pid {pid}) outlived local invoke");
+}

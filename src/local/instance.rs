@@ -109,6 +109,21 @@ impl Instance {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        // kill_on_drop needs cargo fc to unwind; when it is killed instead (SIGKILL, or a
+        // SIGTERM from a supervisor), the bootstrap would live on holding its port. The kernel
+        // kills it with its parent. This is tied to the spawning thread, which is the main
+        // thread or a tokio worker, and both live as long as the emulator.
+        #[cfg(target_os = "linux")]
+        // SAFETY: the closure runs between fork and exec and only calls prctl(2), which is
+        // async-signal-safe.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
         let mut child = command.spawn().map_err(|e| {
             Error::new(
                 ErrorKind::Function,

@@ -364,6 +364,16 @@ impl Trigger {
             .unwrap_or_else(|e| panic!("{method} {target}: {e}\n{}", self.process.stderr.text()))
     }
 
+    /// Waits until the function's log of request `id` has come through: cargo fc copies it
+    /// from the bootstrap's stdout on a task of its own, which can lag behind the answer.
+    fn function_log_through(&self, id: &str) {
+        let end = format!("FC Invoke End RequestId: {id}");
+        self.process
+            .stderr
+            .wait_for(Duration::from_secs(10), |line| line == end)
+            .unwrap_or_else(|| panic!("no {end:?}:\n{}", self.process.stderr.text()));
+    }
+
     /// The `Request <id> METHOD TARGET → STATUS` line for request `id`.
     fn request_line(&self, id: &str) -> String {
         self.process
@@ -453,6 +463,8 @@ fn local_start_reports_errors_survives_panics_and_restarts_a_dead_bootstrap() {
     let reply = trigger.request("GET", "/back", &[], "");
     assert_eq!(reply.status, 200, "{}", reply.text());
     assert_eq!(reply.json()["initialized"], 1);
+    let id = reply.header("x-fc-request-id").unwrap().to_owned();
+    trigger.function_log_through(&id);
     let log = trigger.process.stderr.text();
     assert!(
         log.contains("the bootstrap exited; starting it again"),
@@ -488,7 +500,7 @@ fn local_start_attributes_concurrent_requests_logs() {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     for (n, id) in ids.iter().enumerate() {
-        trigger.request_line(id);
+        trigger.function_log_through(id);
         let lines: Vec<String> = trigger
             .process
             .stderr

@@ -74,8 +74,14 @@ impl Bootstrap {
         self.send("/invoke", id, event)
     }
 
-    /// The runtime's stdout so far: markers and log lines.
-    fn log(&self) -> Vec<String> {
+    /// The runtime's stdout once it has written `last` (read on another thread, it can lag
+    /// behind the answers): markers and log lines.
+    #[track_caller]
+    fn log_through(&self, last: &str) -> Vec<String> {
+        self.process
+            .stdout
+            .wait_for(Duration::from_secs(10), |line| line.contains(last))
+            .unwrap_or_else(|| panic!("no {last:?} in:\n{}", self.process.stdout.text()));
         self.process.stdout.all()
     }
 }
@@ -165,7 +171,7 @@ fn initializer_runs_once_then_invocations_see_fcs_headers() {
     let reply = bootstrap.send("/pre-stop", "stop-1", "");
     assert_eq!(reply.status, 200, "{}", reply.text());
 
-    let log = bootstrap.log();
+    let log = bootstrap.log_through("FC PreStop End RequestId: stop-1");
     let position = |text: &str| {
         log.iter()
             .position(|line| line.contains(text))
@@ -231,12 +237,11 @@ fn errors_and_panics_answer_404_json_and_the_server_survives() {
     let reply = bootstrap.invoke("after-1", r#"{"action":"echo","text":"still here"}"#);
     assert_eq!(reply.status, 200, "{}", reply.text());
     assert_eq!(reply.json()["text"], "still here");
-    let panic_line = bootstrap
-        .log()
-        .into_iter()
-        .chain(bootstrap.process.stderr.all())
-        .find(|line| line.contains("fixture panic: boom"));
-    assert!(panic_line.is_some(), "the panic is not in the log");
+    bootstrap.log_through("FC Invoke End RequestId: after-1");
+    let panic_logged = [&bootstrap.process.stdout, &bootstrap.process.stderr]
+        .iter()
+        .any(|lines| lines.text().contains("fixture panic: boom"));
+    assert!(panic_logged, "the panic is not in the log");
 }
 
 #[test]
@@ -261,7 +266,10 @@ fn concurrent_requests_log_under_their_own_request_ids() {
         assert_eq!(reply.status, 200, "{}", reply.text());
         assert_eq!(reply.json()["request_id"], format!("req-{n}"));
     }
-    let log = bootstrap.log();
+    for n in 0..8 {
+        bootstrap.log_through(&format!("FC Invoke End RequestId: req-{n}"));
+    }
+    let log = bootstrap.process.stdout.all();
     let mut counts = [0usize; 8];
     for line in log.iter().filter(|line| line.contains("tag=t")) {
         let (id, message) = parse_log_line(line);
@@ -321,9 +329,5 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
         .wait(Duration::from_secs(10))
         .expect("the process exits after draining");
     assert_eq!(status.code(), Some(0), "{status}");
-    let log = bootstrap.log();
-    assert!(
-        log.iter().any(|l| l == "FC Invoke End RequestId: slow-1"),
-        "{log:?}"
-    );
+    bootstrap.log_through("FC Invoke End RequestId: slow-1");
 }

@@ -122,6 +122,10 @@ fn template_builds_with_zig_for_custom_within_glibc_2_24() {
 fn generated_crate_passes_its_own_tests() {
     let Some(fixture) = fixture() else { return };
     // A debug build in its own profile folder: the packed release build is not touched.
+    let mut fmt = Command::new("cargo");
+    fmt.args(["fmt", "--check"]).current_dir(&fixture.dir);
+    let output = run_bounded(fmt, Duration::from_secs(60));
+    assert!(output.status.success(), "{}", describe(&output));
     let mut test = Command::new("cargo");
     test.args(["test", "--quiet"])
         .current_dir(&fixture.dir)
@@ -144,6 +148,61 @@ fn generated_crate_passes_its_own_tests() {
         "expected 4 test targets with tests: {passed:?}\n{out}"
     );
     assert!(!out.contains("FAILED"), "{out}");
+}
+
+#[test]
+fn every_shape_of_new_passes_fmt_and_its_own_tests() {
+    let Some(fixture) = fixture() else { return };
+    let scratch = tempfile::Builder::new()
+        .prefix("cargo-fc-shapes-")
+        .tempdir()
+        .unwrap();
+    for (name, flags) in [
+        ("shape-init", &["--initializer"][..]),
+        ("shape-http", &["--http"][..]),
+        ("shape-web", &["--http", "--initializer"][..]),
+    ] {
+        let dir = scratch.path().join(name);
+        let mut new = cargo_fc();
+        new.args(["new", name, "--path"]).arg(&dir).args(flags);
+        let output = run_bounded(new, Duration::from_secs(60));
+        assert_success(&output);
+        let main = std::fs::read_to_string(dir.join("src/main.rs")).unwrap();
+        assert_eq!(
+            main.contains("fn initialize("),
+            flags.contains(&"--initializer"),
+            "{name}"
+        );
+        assert_eq!(
+            main.contains("fc::run_http(") || main.contains(".http(handler)"),
+            flags.contains(&"--http"),
+            "{name}"
+        );
+        // The shared runtime is tested once in `generated_crate_passes_its_own_tests`; here
+        // each main.rs is, with the fixture's target folder so that only it compiles.
+        for args in [
+            &["fmt", "--check"][..],
+            &["test", "--quiet", "--bin", name][..],
+        ] {
+            let mut cargo = Command::new("cargo");
+            cargo
+                .args(args)
+                .current_dir(&dir)
+                .env("PATH", tool_path())
+                .env("CARGO_TARGET_DIR", fixture.dir.join("target"))
+                .env_remove("RUSTFLAGS");
+            let output = run_bounded(cargo, Duration::from_secs(10 * 60));
+            assert!(
+                output.status.success(),
+                "{name}: cargo {args:?}\n{}",
+                describe(&output)
+            );
+            if args[0] == "test" {
+                let out = String::from_utf8_lossy(&output.stdout);
+                assert!(!out.contains("test result: ok. 0 passed"), "{name}: {out}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -515,6 +515,37 @@ fn local_start_attributes_concurrent_requests_logs() {
     }
 }
 
+#[test]
+fn runs_of_one_function_can_overlap() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let trigger = Trigger::start(fixture);
+    let outputs: Vec<Output> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| invoke(fixture, FIXTURE, &["--data", r#"{"action":"echo"}"#])))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for output in &outputs {
+        assert_success(output);
+        let seen = stdout_json(output);
+        assert_eq!(seen["asset"], ASSET, "{seen}");
+        // local start holds the usual code folder: these ran from private ones, now gone.
+        let code = seen["env"]["FC_FUNC_CODE_PATH"].as_str().unwrap();
+        assert_ne!(code, fixture.code_dir(FIXTURE).to_str().unwrap());
+        assert!(
+            !std::path::Path::new(code).exists(),
+            "{code} was left behind"
+        );
+    }
+    // The running trigger's folder was left alone.
+    assert_eq!(
+        std::fs::read_to_string(fixture.code_dir(FIXTURE).join("assets/greeting.txt")).unwrap(),
+        ASSET
+    );
+    assert_eq!(trigger.request("GET", "/", &[], "").status, 200);
+}
+
 /// The pid of the bootstrap a `-v` run of `cargo fc local` started.
 fn bootstrap_pid(process: &ProcessGuard) -> i32 {
     let line = process

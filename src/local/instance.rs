@@ -407,6 +407,51 @@ pub fn free_port() -> Result<u16> {
     Ok(listener.local_addr().map(|a| a.port()).unwrap_or(9000))
 }
 
+/// The folder a run unpacks the package into and starts `bootstrap` from.
+///
+/// Normally `<target-dir>/fc/local/<bin>/code`, held with a lock for the whole run. Unpacking
+/// replaces the folder, so a second `cargo fc local` of the same function at the same time
+/// (`local start` in one terminal, `local invoke` in another, or invocations in parallel) gets
+/// a private folder beside it instead, removed when it ends.
+pub struct CodeDir {
+    pub path: PathBuf,
+    _lock: Option<std::fs::File>,
+    _private: Option<tempfile::TempDir>,
+}
+
+impl CodeDir {
+    pub fn claim(local: &Path) -> Result<CodeDir> {
+        use std::os::fd::AsRawFd;
+        std::fs::create_dir_all(local).map_err(|e| Error::io("create", local, e))?;
+        let lock_path = local.join("code.lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io("open", &lock_path, e))?;
+        // SAFETY: flock(2) on the descriptor `lock` owns; closing it releases the lock. Any
+        // failure (held elsewhere, or no locks on this file system) means a private folder.
+        let held = unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        if held {
+            return Ok(CodeDir {
+                path: local.join("code"),
+                _lock: Some(lock),
+                _private: None,
+            });
+        }
+        let private = tempfile::Builder::new()
+            .prefix("code-")
+            .tempdir_in(local)
+            .map_err(|e| Error::io("create a folder in", local, e))?;
+        Ok(CodeDir {
+            path: private.path().to_path_buf(),
+            _lock: None,
+            _private: Some(private),
+        })
+    }
+}
+
 /// Unpacks a package into `dir` as FC unpacks it into /code, keeping each entry's mode.
 pub fn unpack(zip_path: &Path, dir: &Path) -> Result<PathBuf> {
     use std::os::unix::fs::PermissionsExt;

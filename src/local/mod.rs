@@ -19,7 +19,7 @@ use crate::cli::{LocalArgs, LocalCommand, LocalCommon, PackArgs};
 use crate::error::{Error, ErrorKind, Result};
 use crate::project::{self, Project, Selection};
 use crate::ui::Ui;
-use instance::{CallFailure, Instance};
+use instance::{CallFailure, CodeDir, Instance};
 use settings::Settings;
 
 /// FC-FACTS: `x-fc-log-result` carries at most 4 KB of the invocation's log.
@@ -55,6 +55,8 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 /// A function packed, unpacked and described, ready to start.
 pub struct Prepared {
     pub code_dir: PathBuf,
+    // Keeps the code folder this run's until the run ends (and removes a private one).
+    _code: CodeDir,
     pub settings: Settings,
     pub runtime_id: &'static str,
 }
@@ -146,11 +148,8 @@ fn prepare(selection: &Selection, common: &LocalCommon, ui: &Ui) -> Result<Prepa
             .environment
             .insert(key.to_string(), value.to_string());
     }
-    let code_dir = project
-        .fc_dir()
-        .join("local")
-        .join(&function.bin)
-        .join("code");
+    let code = CodeDir::claim(&project.fc_dir().join("local").join(&function.bin))?;
+    let code_dir = code.path.clone();
     instance::unpack(&packed.package.path, &code_dir)?;
     ui.detail(
         "Unpacked",
@@ -162,6 +161,7 @@ fn prepare(selection: &Selection, common: &LocalCommon, ui: &Ui) -> Result<Prepa
     );
     Ok(Prepared {
         code_dir,
+        _code: code,
         settings,
         runtime_id: packed.built.runtime.id,
     })

@@ -62,8 +62,9 @@ impl Fixture {
         self.dir.join("target/fc/local").join(bin).join("code")
     }
 
-    /// `cargo fc local` unpacks into one folder per function and replaces it on every run, so
-    /// runs of the same function must not overlap: the guard this returns keeps others out.
+    /// `cargo fc local` unpacks into one folder per function, and a run that overlaps another
+    /// gets a private folder instead. Tests look at the usual folder (and count lines in one
+    /// emulator's log), so they take turns: the guard this returns keeps the others out.
     pub fn local_lock(&self) -> FileLock {
         FileLock::acquire(&e2e_dir().join("local.lock"))
     }

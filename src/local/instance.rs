@@ -21,6 +21,8 @@ use crate::error::{Error, ErrorKind, Result};
 pub const START_DEADLINE: Duration = Duration::from_secs(120);
 /// FC-FACTS: limits. A synchronous invocation's body, and what a function may answer.
 pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// How long the log may trail an answer before cargo fc stops waiting for a marker.
+pub const MARKER_WAIT: Duration = Duration::from_millis(250);
 /// How long a failed connection waits for the process to be seen exiting.
 const EXIT_GRACE: Duration = Duration::from_millis(500);
 
@@ -56,6 +58,15 @@ impl Log {
             .expect("the log lock is never poisoned")
             .iter()
             .any(|(at, line)| *at >= since && line.contains(text))
+    }
+
+    /// Waits until a line since `since` contains `text` (a marker the runtime writes), for at
+    /// most [`MARKER_WAIT`]: a runtime that writes no markers only costs that much.
+    pub async fn wait_for(&self, since: Instant, text: &str) {
+        let deadline = Instant::now() + MARKER_WAIT;
+        while !self.contains_since(since, text) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
     }
 }
 

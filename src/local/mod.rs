@@ -91,11 +91,19 @@ impl Prepared {
             );
             let timeout =
                 Duration::from_secs_f64(self.settings.initialization_timeout_s.max(0.001));
+            let initializing = Instant::now();
             match instance
                 .call(request, timeout, self.settings.memory_mb)
                 .await
             {
-                Ok(answer) if !answer.failed() => {}
+                Ok(answer) if !answer.failed() => {
+                    // The initializer's log is read on another task and can trail its answer;
+                    // let it through so that it is not taken for the first invocation's.
+                    instance
+                        .log
+                        .wait_for(initializing, &format!("FC Initialize End RequestId: {id}"))
+                        .await;
+                }
                 Ok(answer) => {
                     instance.stop().await;
                     return Err(Error::new(
@@ -310,13 +318,10 @@ async fn invoke_once(prepared: Prepared, event: Bytes, tail: bool, ui: &Ui) -> R
         }
     };
     // The End marker may trail the response by a moment; FC's tail includes it.
-    let end_marker = format!("FC Invoke End RequestId: {id}");
-    for _ in 0..50 {
-        if instance.log.contains_since(started, &end_marker) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    instance
+        .log
+        .wait_for(started, &format!("FC Invoke End RequestId: {id}"))
+        .await;
     let report = summary(duration, settings, instance.max_memory_mb());
     let log_lines = instance.log.since(started);
     instance.stop().await;

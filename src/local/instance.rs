@@ -21,6 +21,10 @@ use crate::error::{Error, ErrorKind, Result};
 pub const START_DEADLINE: Duration = Duration::from_secs(120);
 /// FC-FACTS: limits. A synchronous invocation's body, and what a function may answer.
 pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// How long the log may trail an answer before cargo fc stops waiting for a marker.
+pub const MARKER_WAIT: Duration = Duration::from_millis(250);
+/// How long a failed connection waits for the process to be seen exiting.
+const EXIT_GRACE: Duration = Duration::from_millis(500);
 
 /// Everything the function wrote, line by line, with when it was written.
 #[derive(Debug, Default)]
@@ -54,6 +58,15 @@ impl Log {
             .expect("the log lock is never poisoned")
             .iter()
             .any(|(at, line)| *at >= since && line.contains(text))
+    }
+
+    /// Waits until a line since `since` contains `text` (a marker the runtime writes), for at
+    /// most [`MARKER_WAIT`]: a runtime that writes no markers only costs that much.
+    pub async fn wait_for(&self, since: Instant, text: &str) {
+        let deadline = Instant::now() + MARKER_WAIT;
+        while !self.contains_since(since, text) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
     }
 }
 
@@ -107,6 +120,21 @@ impl Instance {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        // kill_on_drop needs cargo fc to unwind; when it is killed instead (SIGKILL, or a
+        // SIGTERM from a supervisor), the bootstrap would live on holding its port. The kernel
+        // kills it with its parent. This is tied to the spawning thread, which is the main
+        // thread or a tokio worker, and both live as long as the emulator.
+        #[cfg(target_os = "linux")]
+        // SAFETY: the closure runs between fork and exec and only calls prctl(2), which is
+        // async-signal-safe.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
         let mut child = command.spawn().map_err(|e| {
             Error::new(
                 ErrorKind::Function,
@@ -198,13 +226,17 @@ impl Instance {
         loop {
             tokio::select! {
                 answer = &mut exchange => {
-                    return answer.map_err(|e| {
-                        let status = self.child.try_wait().ok().flatten();
-                        CallFailure::Crashed(match status {
-                            Some(status) => format!("the function's process exited ({status})"),
-                            None => format!("the connection failed: {e}"),
-                        })
-                    });
+                    let error = match answer {
+                        Ok(answer) => return Ok(answer),
+                        Err(error) => error,
+                    };
+                    // A dying process closes its sockets before it can be reaped, so the
+                    // connection usually fails first: give the exit a moment to show.
+                    let exited = tokio::time::timeout(EXIT_GRACE, self.child.wait()).await;
+                    return Err(CallFailure::Crashed(match exited {
+                        Ok(Ok(status)) => format!("the function's process exited ({status})"),
+                        _ => format!("the connection failed: {error}"),
+                    }));
                 }
                 _ = &mut deadline => return Err(CallFailure::TimedOut(timeout)),
                 _ = watch.tick() => {
@@ -384,6 +416,51 @@ pub fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
         .map_err(|e| Error::io("open a port on", Path::new("127.0.0.1"), e))?;
     Ok(listener.local_addr().map(|a| a.port()).unwrap_or(9000))
+}
+
+/// The folder a run unpacks the package into and starts `bootstrap` from.
+///
+/// Normally `<target-dir>/fc/local/<bin>/code`, held with a lock for the whole run. Unpacking
+/// replaces the folder, so a second `cargo fc local` of the same function at the same time
+/// (`local start` in one terminal, `local invoke` in another, or invocations in parallel) gets
+/// a private folder beside it instead, removed when it ends.
+pub struct CodeDir {
+    pub path: PathBuf,
+    _lock: Option<std::fs::File>,
+    _private: Option<tempfile::TempDir>,
+}
+
+impl CodeDir {
+    pub fn claim(local: &Path) -> Result<CodeDir> {
+        use std::os::fd::AsRawFd;
+        std::fs::create_dir_all(local).map_err(|e| Error::io("create", local, e))?;
+        let lock_path = local.join("code.lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io("open", &lock_path, e))?;
+        // SAFETY: flock(2) on the descriptor `lock` owns; closing it releases the lock. Any
+        // failure (held elsewhere, or no locks on this file system) means a private folder.
+        let held = unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        if held {
+            return Ok(CodeDir {
+                path: local.join("code"),
+                _lock: Some(lock),
+                _private: None,
+            });
+        }
+        let private = tempfile::Builder::new()
+            .prefix("code-")
+            .tempdir_in(local)
+            .map_err(|e| Error::io("create a folder in", local, e))?;
+        Ok(CodeDir {
+            path: private.path().to_path_buf(),
+            _lock: None,
+            _private: Some(private),
+        })
+    }
 }
 
 /// Unpacks a package into `dir` as FC unpacks it into /code, keeping each entry's mode.

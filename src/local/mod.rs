@@ -19,7 +19,7 @@ use crate::cli::{LocalArgs, LocalCommand, LocalCommon, PackArgs};
 use crate::error::{Error, ErrorKind, Result};
 use crate::project::{self, Project, Selection};
 use crate::ui::Ui;
-use instance::{CallFailure, Instance};
+use instance::{CallFailure, CodeDir, Instance};
 use settings::Settings;
 
 /// FC-FACTS: `x-fc-log-result` carries at most 4 KB of the invocation's log.
@@ -55,6 +55,8 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 /// A function packed, unpacked and described, ready to start.
 pub struct Prepared {
     pub code_dir: PathBuf,
+    // Keeps the code folder this run's until the run ends (and removes a private one).
+    _code: CodeDir,
     pub settings: Settings,
     pub runtime_id: &'static str,
 }
@@ -89,11 +91,19 @@ impl Prepared {
             );
             let timeout =
                 Duration::from_secs_f64(self.settings.initialization_timeout_s.max(0.001));
+            let initializing = Instant::now();
             match instance
                 .call(request, timeout, self.settings.memory_mb)
                 .await
             {
-                Ok(answer) if !answer.failed() => {}
+                Ok(answer) if !answer.failed() => {
+                    // The initializer's log is read on another task and can trail its answer;
+                    // let it through so that it is not taken for the first invocation's.
+                    instance
+                        .log
+                        .wait_for(initializing, &format!("FC Initialize End RequestId: {id}"))
+                        .await;
+                }
                 Ok(answer) => {
                     instance.stop().await;
                     return Err(Error::new(
@@ -158,11 +168,8 @@ fn prepare(selection: &Selection, common: &LocalCommon, ui: &Ui) -> Result<Prepa
             .environment
             .insert(key.to_string(), value.to_string());
     }
-    let code_dir = project
-        .fc_dir()
-        .join("local")
-        .join(&function.bin)
-        .join("code");
+    let code = CodeDir::claim(&project.fc_dir().join("local").join(&function.bin))?;
+    let code_dir = code.path.clone();
     instance::unpack(&packed.package.path, &code_dir)?;
     ui.detail(
         "Unpacked",
@@ -174,6 +181,7 @@ fn prepare(selection: &Selection, common: &LocalCommon, ui: &Ui) -> Result<Prepa
     );
     Ok(Prepared {
         code_dir,
+        _code: code,
         settings,
         runtime_id: packed.built.runtime.id,
     })
@@ -322,13 +330,10 @@ async fn invoke_once(prepared: Prepared, event: Bytes, tail: bool, ui: &Ui) -> R
         }
     };
     // The End marker may trail the response by a moment; FC's tail includes it.
-    let end_marker = format!("FC Invoke End RequestId: {id}");
-    for _ in 0..50 {
-        if instance.log.contains_since(started, &end_marker) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    instance
+        .log
+        .wait_for(started, &format!("FC Invoke End RequestId: {id}"))
+        .await;
     let report = summary(duration, settings, instance.max_memory_mb());
     let log_lines = instance.log.since(started);
     instance.stop().await;

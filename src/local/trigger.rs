@@ -83,6 +83,10 @@ pub async fn serve(prepared: Prepared, port: u16, ui: &Ui) -> Result<()> {
             }
         })
     };
+    // A supervisor stops a service with SIGTERM: stop the bootstrap as on Ctrl-C.
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|e| Error::new(ErrorKind::Io, format!("could not listen for SIGTERM: {e}")))?;
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -100,6 +104,7 @@ pub async fn serve(prepared: Prepared, port: u16, ui: &Ui) -> Result<()> {
                 });
             }
             _ = tokio::signal::ctrl_c() => break,
+            _ = terminate.recv() => break,
         }
     }
     supervisor.abort();

@@ -1,6 +1,8 @@
 //! Throwaway crates and the real `cargo-fc` binary, for end-to-end tests.
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
+pub mod fixture;
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,633 @@
+//! `cargo fc local` end to end: a crate made by `cargo fc new`, packed with zig for `custom`,
+//! run by `local invoke` and `local start` as FC would run it.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Output;
+use std::time::Duration;
+
+use base64::Engine;
+use support::fixture::*;
+use support::*;
+
+const LIMIT: Duration = Duration::from_secs(120);
+
+/// `cargo fc local invoke --no-build --function BIN ARGS` (the fixture setup already ran
+/// `new` and `pack`).
+fn invoke(fixture: &Fixture, bin: &str, args: &[&str]) -> Output {
+    let mut all = vec!["local", "invoke", "--no-build", "--function", bin];
+    all.extend_from_slice(args);
+    fixture.cargo_fc(&all, LIMIT)
+}
+
+fn stdout_json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", describe(output)))
+}
+
+/// The request id and FC's report from the `RequestId: <id>  Duration: …` line.
+#[track_caller]
+fn summary(output: &Output) -> (String, String) {
+    let text = stderr(output);
+    let line = text
+        .lines()
+        .find(|line| line.starts_with("RequestId: "))
+        .unwrap_or_else(|| panic!("no summary line:\n{text}"));
+    let (id, report) = line["RequestId: ".len()..]
+        .split_once("  ")
+        .unwrap_or_else(|| panic!("odd summary line {line:?}"));
+    (id.to_owned(), report.to_owned())
+}
+
+#[test]
+fn new_pack_invoke_answers_typed_json_with_fcs_report() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let output = invoke(fixture, PACKAGE, &["--data", r#"{"name":"x"}"#]);
+    assert_success(&output);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        r#"{"message":"Hello, x!"}"#
+    );
+    let (id, report) = summary(&output);
+    assert_eq!(id.len(), 36, "{id}");
+    for part in [
+        "Duration: ",
+        " ms, Billed Duration: ",
+        " ms, Memory Size: 128 MB, Max Memory Used: ",
+    ] {
+        assert!(report.contains(part), "{report}");
+    }
+    let max_used: f64 = report
+        .rsplit("Max Memory Used: ")
+        .next()
+        .and_then(|v| v.strip_suffix(" MB"))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(max_used > 0.0, "{report}");
+    let log = stderr(&output);
+    assert!(
+        log.contains(&format!("FC Invoke Start RequestId: {id}")),
+        "{log}"
+    );
+    assert!(log.contains(&format!("{id} [INFO] greeting x")), "{log}");
+    assert!(
+        log.contains(&format!("FC Invoke End RequestId: {id}")),
+        "{log}"
+    );
+
+    // The event on stdin, and the template's own error for an empty name.
+    let event = fixture.dir.join("target/empty-name.json");
+    std::fs::write(&event, r#"{"name":" "}"#).unwrap();
+    let event = event.to_str().unwrap();
+    let output = invoke(fixture, PACKAGE, &["--event", event]);
+    assert_exit(&output, 7);
+    assert_eq!(stdout_json(&output)["errorType"], "InvalidName");
+    assert_stderr_contains(
+        &output,
+        "the function reported failure (HTTP 404, x-fc-status 404)",
+    );
+}
+
+#[test]
+fn template_settings_and_included_assets_reach_the_function() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let output = invoke(
+        fixture,
+        FIXTURE,
+        &["--data", r#"{"action":"echo","text":"hi"}"#],
+    );
+    assert_success(&output);
+    let seen = stdout_json(&output);
+    let (id, report) = summary(&output);
+    assert_eq!(seen["request_id"], id.as_str());
+    assert_eq!(seen["text"], "hi");
+    assert_eq!(seen["function_name"], FIXTURE);
+    assert_eq!(seen["memory_mb"], 256, "MemorySize: {seen}");
+    assert_eq!(seen["timeout_s"], 5, "Timeout: {seen}");
+    assert_eq!(seen["initializer"], "index.init", "Initializer: {seen}");
+    assert_eq!(seen["initialized"], 1, "the initializer ran first: {seen}");
+    assert_eq!(seen["env"]["FIXTURE_GREETING"], "hola", "{seen}");
+    assert_eq!(seen["env"]["FC_FUNCTION_MEMORY_SIZE"], "256", "{seen}");
+    assert_eq!(seen["asset"], ASSET, "the included asset: {seen}");
+    assert!(report.contains("Memory Size: 256 MB"), "{report}");
+    let log = stderr(&output);
+    let initialized = log.find("initializer call 1").expect("the initializer ran");
+    let invoked = log
+        .find(&format!("FC Invoke Start RequestId: {id}"))
+        .expect("the invocation");
+    assert!(initialized < invoked, "{log}");
+
+    // FC unpacks the zip into /code: the asset and an executable bootstrap are there.
+    let code = fixture.code_dir(FIXTURE);
+    assert_eq!(
+        std::fs::read_to_string(code.join("assets/greeting.txt")).unwrap(),
+        ASSET
+    );
+    let mode = std::fs::metadata(code.join("bootstrap"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o755);
+    assert_eq!(
+        seen["env"]["FC_FUNC_CODE_PATH"],
+        code.to_str().unwrap(),
+        "{seen}"
+    );
+
+    // Flags override the template.
+    let output = invoke(
+        fixture,
+        FIXTURE,
+        &[
+            "--memory",
+            "512",
+            "--timeout",
+            "9",
+            "--env",
+            "FIXTURE_GREETING=hei",
+            "--data",
+            r#"{"action":"echo"}"#,
+        ],
+    );
+    assert_success(&output);
+    let seen = stdout_json(&output);
+    assert_eq!(seen["memory_mb"], 512, "{seen}");
+    assert_eq!(seen["timeout_s"], 9, "{seen}");
+    assert_eq!(seen["env"]["FIXTURE_GREETING"], "hei", "{seen}");
+}
+
+#[test]
+fn handler_errors_and_panics_fail_with_fcs_json_and_exit_7() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let output = invoke(
+        fixture,
+        FIXTURE,
+        &["--data", r#"{"action":"fail","text":"no luck"}"#],
+    );
+    assert_exit(&output, 7);
+    let error = stdout_json(&output);
+    assert_eq!(error["errorType"], "FixtureError", "{error}");
+    assert_eq!(error["errorMessage"], "no luck", "{error}");
+    assert!(error["stackTrace"].is_array(), "{error}");
+    assert_stderr_contains(
+        &output,
+        "the function reported failure (HTTP 404, x-fc-status 404)",
+    );
+
+    let output = invoke(
+        fixture,
+        FIXTURE,
+        &["--data", r#"{"action":"panic","text":"kaboom"}"#],
+    );
+    assert_exit(&output, 7);
+    let error = stdout_json(&output);
+    assert_eq!(error["errorType"], "Panic", "{error}");
+    assert!(
+        error["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("fixture panic: kaboom"),
+        "{error}"
+    );
+    assert!(error["stackTrace"].is_array(), "{error}");
+}
+
+#[test]
+fn a_timeout_kills_the_function_and_exits_7() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let output = invoke(
+        fixture,
+        FIXTURE,
+        &[
+            "--timeout",
+            "1",
+            "--data",
+            r#"{"action":"sleep","ms":4000}"#,
+        ],
+    );
+    assert_exit(&output, 7);
+    assert_stderr_contains(&output, "the invocation timed out after 1.000 s");
+    assert_stderr_contains(&output, "raise Timeout (or --timeout)");
+    // It started sleeping and never woke up: it was killed, not waited for.
+    assert_stderr_contains(&output, "sleeping 4000 ms");
+    assert!(
+        !stderr(&output).contains("woke up"),
+        "{}",
+        describe(&output)
+    );
+}
+
+#[test]
+fn a_crash_or_too_much_memory_exits_7() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let output = invoke(fixture, FIXTURE, &["--data", r#"{"action":"exit"}"#]);
+    assert_exit(&output, 7);
+    assert_stderr_contains(
+        &output,
+        "the invocation crashed: the function's process exited",
+    );
+
+    let output = invoke(
+        fixture,
+        FIXTURE,
+        &[
+            "--memory",
+            "128",
+            "--data",
+            r#"{"action":"alloc","count":200,"ms":3000}"#,
+        ],
+    );
+    assert_exit(&output, 7);
+    assert_stderr_contains(
+        &output,
+        "over the function's 128 MB; the process was killed",
+    );
+}
+
+#[test]
+fn tail_is_the_invocations_log_ending_with_the_report() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let output = invoke(
+        fixture,
+        FIXTURE,
+        &[
+            "--tail",
+            "--data",
+            r#"{"action":"log","text":"a","count":3}"#,
+        ],
+    );
+    assert_success(&output);
+    let (id, report) = summary(&output);
+    let tail = decoded_tail(&output);
+    let lines: Vec<&str> = tail.lines().collect();
+    assert_eq!(
+        lines.first(),
+        Some(&&*format!("FC Invoke Start RequestId: {id}")),
+        "{tail}"
+    );
+    for n in 0..3 {
+        let line = lines
+            .iter()
+            .find(|l| l.ends_with(&format!("tag=a line {n} of 3")))
+            .unwrap_or_else(|| panic!("line {n} missing:\n{tail}"));
+        assert_eq!(parse_log_line(line).0, id);
+    }
+    assert!(
+        lines.contains(&&*format!("FC Invoke End RequestId: {id}")),
+        "{tail}"
+    );
+    assert_eq!(lines.last(), Some(&report.as_str()), "{tail}");
+    // The initializer's log belongs to another request.
+    assert!(!tail.contains("initializer call"), "{tail}");
+
+    // FC returns at most the last 4 KB.
+    let output = invoke(
+        fixture,
+        FIXTURE,
+        &[
+            "--tail",
+            "--data",
+            r#"{"action":"log","text":"long","count":200}"#,
+        ],
+    );
+    assert_success(&output);
+    let (_, report) = summary(&output);
+    let tail = decoded_tail(&output);
+    assert!(tail.len() <= 4096, "{} bytes", tail.len());
+    assert!(tail.len() > 3000, "{} bytes", tail.len());
+    assert!(tail.contains("tag=long line 199 of 200"), "{tail}");
+    assert_eq!(tail.lines().last(), Some(report.as_str()));
+}
+
+fn decoded_tail(output: &Output) -> String {
+    let text = stderr(output);
+    let encoded = text
+        .lines()
+        .find_map(|line| line.strip_prefix("x-fc-log-result: "))
+        .unwrap_or_else(|| panic!("no x-fc-log-result:\n{text}"));
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .expect("valid base64");
+    String::from_utf8(bytes).expect("UTF-8")
+}
+
+/// `cargo fc local start` on a port of its own, stopped with Ctrl-C (SIGINT) when dropped.
+struct Trigger {
+    process: ProcessGuard,
+    port: u16,
+}
+
+impl Trigger {
+    fn start(fixture: &Fixture) -> Trigger {
+        let mut command = cargo_fc();
+        command
+            .args([
+                "-v",
+                "local",
+                "start",
+                "--no-build",
+                "--function",
+                FIXTURE,
+                "--port",
+                "0",
+            ])
+            .current_dir(&fixture.dir);
+        let process = ProcessGuard::spawn(command, libc::SIGINT);
+        let listening = process
+            .stderr
+            .wait_for(LIMIT, |line| {
+                line.contains("Listening on http://127.0.0.1:")
+            })
+            .unwrap_or_else(|| panic!("local start did not listen:\n{}", process.stderr.text()));
+        let port = listening
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|port| port.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {listening:?}"));
+        Trigger { process, port }
+    }
+
+    fn request(&self, method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        http(self.port, method, target, &headers, body.as_bytes())
+            .unwrap_or_else(|e| panic!("{method} {target}: {e}\n{}", self.process.stderr.text()))
+    }
+
+    /// Waits until the function's log of request `id` has come through: cargo fc copies it
+    /// from the bootstrap's stdout on a task of its own, which can lag behind the answer.
+    fn function_log_through(&self, id: &str) {
+        let end = format!("FC Invoke End RequestId: {id}");
+        self.process
+            .stderr
+            .wait_for(Duration::from_secs(10), |line| line == end)
+            .unwrap_or_else(|| panic!("no {end:?}:\n{}", self.process.stderr.text()));
+    }
+
+    /// The `Request <id> METHOD TARGET → STATUS` line for request `id`.
+    fn request_line(&self, id: &str) -> String {
+        self.process
+            .stderr
+            .wait_for(Duration::from_secs(10), |line| {
+                line.contains(&format!("Request {id} "))
+            })
+            .unwrap_or_else(|| panic!("no request line for {id}:\n{}", self.process.stderr.text()))
+    }
+}
+
+#[test]
+fn local_start_round_trips_method_path_query_headers_and_body() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let trigger = Trigger::start(fixture);
+    let reply = trigger.request(
+        "POST",
+        "/some/path?x=1&y=two",
+        &[("X-Custom", "abc"), ("Content-Type", "text/plain")],
+        "hello body",
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("x-fixture"), Some("echo"));
+    let echo = reply.json();
+    assert_eq!(echo["method"], "POST");
+    assert_eq!(echo["path"], "/some/path");
+    assert_eq!(echo["query"], "x=1&y=two");
+    assert_eq!(echo["body"], "hello body");
+    assert_eq!(echo["headers"]["x-custom"], "abc");
+    assert_eq!(echo["headers"]["content-type"], "text/plain");
+    assert_eq!(
+        echo["initialized"], 1,
+        "the initializer ran at start: {echo}"
+    );
+    let fc_headers: Vec<&String> = echo["headers"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|name| name.starts_with("x-fc-"))
+        .collect();
+    assert!(
+        fc_headers.is_empty(),
+        "the handler sees no x-fc-* headers: {fc_headers:?}"
+    );
+    let id = reply
+        .header("x-fc-request-id")
+        .expect("a request id")
+        .to_owned();
+    assert_eq!(echo["request_id"], id.as_str());
+    let line = trigger.request_line(&id);
+    assert!(line.contains("POST /some/path?x=1&y=two → 200"), "{line}");
+
+    for method in ["GET", "PUT", "DELETE"] {
+        let reply = trigger.request(method, "/m?status=201", &[], "");
+        assert_eq!(reply.status, 201, "{}", reply.text());
+        assert_eq!(reply.json()["method"], method);
+    }
+}
+
+#[test]
+fn local_start_reports_errors_survives_panics_and_restarts_a_dead_bootstrap() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let trigger = Trigger::start(fixture);
+    let reply = trigger.request("GET", "/fail", &[], "");
+    assert_eq!(reply.status, 404, "{}", reply.text());
+    assert_eq!(reply.json()["errorType"], "FixtureError");
+    let reply = trigger.request("GET", "/panic", &[], "");
+    assert_eq!(reply.status, 404, "{}", reply.text());
+    let error = reply.json();
+    assert_eq!(error["errorType"], "Panic", "{error}");
+    assert!(error["stackTrace"].is_array(), "{error}");
+    let id = reply.header("x-fc-request-id").unwrap().to_owned();
+    assert!(trigger.request_line(&id).contains("GET /panic → 404"));
+
+    let reply = trigger.request("GET", "/after-panic", &[], "");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["path"], "/after-panic");
+    assert!(!trigger.process.stderr.text().contains("starting it again"));
+
+    // The process dies: that request fails, the next one gets a new bootstrap (initialized
+    // again, as FC initializes every new instance).
+    let reply = trigger.request("GET", "/exit", &[], "");
+    assert_eq!(reply.status, 502, "{}", reply.text());
+    assert_eq!(reply.json()["errorType"], "FunctionCrashed");
+    let reply = trigger.request("GET", "/back", &[], "");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["initialized"], 1);
+    let id = reply.header("x-fc-request-id").unwrap().to_owned();
+    trigger.function_log_through(&id);
+    let log = trigger.process.stderr.text();
+    assert!(
+        log.contains("the bootstrap exited; starting it again"),
+        "{log}"
+    );
+    assert_eq!(log.matches("initializer call 1").count(), 2, "{log}");
+}
+
+#[test]
+fn local_start_attributes_concurrent_requests_logs() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let trigger = Trigger::start(fixture);
+    const LINES: usize = 10;
+    let ids: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|n| {
+                let trigger = &trigger;
+                scope.spawn(move || {
+                    let reply = trigger.request(
+                        "GET",
+                        &format!("/log?tag=t{n}&count={LINES}&ms=3"),
+                        &[],
+                        "",
+                    );
+                    assert_eq!(reply.status, 200, "{}", reply.text());
+                    let id = reply.header("x-fc-request-id").unwrap().to_owned();
+                    assert_eq!(reply.json()["request_id"], id.as_str());
+                    id
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (n, id) in ids.iter().enumerate() {
+        trigger.function_log_through(id);
+        let lines: Vec<String> = trigger
+            .process
+            .stderr
+            .all()
+            .into_iter()
+            .filter(|line| line.contains(&format!("tag=t{n} ")))
+            .collect();
+        assert_eq!(lines.len(), LINES, "{lines:?}");
+        for line in &lines {
+            assert_eq!(parse_log_line(line).0, id, "misattributed: {line:?}");
+        }
+    }
+}
+
+#[test]
+fn runs_of_one_function_can_overlap() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let trigger = Trigger::start(fixture);
+    let outputs: Vec<Output> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| invoke(fixture, FIXTURE, &["--data", r#"{"action":"echo"}"#])))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for output in &outputs {
+        assert_success(output);
+        let seen = stdout_json(output);
+        assert_eq!(seen["asset"], ASSET, "{seen}");
+        // local start holds the usual code folder: these ran from private ones, now gone.
+        let code = seen["env"]["FC_FUNC_CODE_PATH"].as_str().unwrap();
+        assert_ne!(code, fixture.code_dir(FIXTURE).to_str().unwrap());
+        assert!(
+            !std::path::Path::new(code).exists(),
+            "{code} was left behind"
+        );
+    }
+    // The running trigger's folder was left alone.
+    assert_eq!(
+        std::fs::read_to_string(fixture.code_dir(FIXTURE).join("assets/greeting.txt")).unwrap(),
+        ASSET
+    );
+    assert_eq!(trigger.request("GET", "/", &[], "").status, 200);
+}
+
+/// The pid of the bootstrap a `-v` run of `cargo fc local` started.
+fn bootstrap_pid(process: &ProcessGuard) -> i32 {
+    let line = process
+        .stderr
+        .wait_for(LIMIT, |line| line.contains("bootstrap (pid "))
+        .unwrap_or_else(|| panic!("no bootstrap pid:\n{}", process.stderr.text()));
+    line.split("bootstrap (pid ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .and_then(|pid| pid.parse().ok())
+        .unwrap_or_else(|| panic!("no pid in {line:?}"))
+}
+
+/// Whether `pid` is gone (or a zombie), waiting up to 3 s for it to go.
+fn gone(pid: i32) -> bool {
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    loop {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("State:"))
+                    .map(str::to_owned)
+            });
+        match state {
+            None => return true,
+            Some(state) if state.contains("zombie") => return true,
+            Some(_) if std::time::Instant::now() > deadline => return false,
+            Some(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+/// Kills a process this test started (its bootstrap, by pid) if it outlived the test.
+struct Orphan(i32);
+
+impl Drop for Orphan {
+    fn drop(&mut self) {
+        if !gone(self.0) {
+            // SAFETY: kill(2) on the pid of the bootstrap this test started.
+            unsafe {
+                libc::kill(self.0, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+#[test]
+fn sigterm_to_local_start_stops_its_bootstrap_too() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let mut trigger = Trigger::start(fixture);
+    let pid = bootstrap_pid(&trigger.process);
+    let _orphan = Orphan(pid);
+    assert_eq!(trigger.request("GET", "/", &[], "").status, 200);
+    trigger.process.signal(libc::SIGTERM);
+    trigger
+        .process
+        .wait(Duration::from_secs(10))
+        .expect("local start exits on SIGTERM");
+    assert!(gone(pid), "the bootstrap (pid {pid}) outlived local start");
+}
+
+#[test]
+fn sigterm_to_local_invoke_stops_its_bootstrap_too() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let mut command = cargo_fc();
+    command
+        .args(["-v", "local", "invoke", "--no-build", "--function", FIXTURE])
+        .args(["--data", r#"{"action":"sleep","ms":4000}"#])
+        .current_dir(&fixture.dir);
+    let mut process = ProcessGuard::spawn(command, libc::SIGKILL);
+    let pid = bootstrap_pid(&process);
+    let _orphan = Orphan(pid);
+    process
+        .stderr
+        .wait_for(LIMIT, |line| line.contains("sleeping 4000 ms"))
+        .expect("the invocation started");
+    process.signal(libc::SIGTERM);
+    process
+        .wait(Duration::from_secs(10))
+        .expect("local invoke exits on SIGTERM");
+    assert!(gone(pid), "the bootstrap (pid {pid}) outlived local invoke");
+}

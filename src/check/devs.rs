@@ -199,18 +199,17 @@ fn fc3_function(cx: &mut Context, props: NodeId, resource_key: NodeId) {
     };
     let owner = cx.owner(name);
     let image = doc.get(props, "customContainerConfig");
-    if let Some(config) = image {
-        if let Some(config) = cx.mapping(config.value, "customContainerConfig") {
-            if let Some(image) = cx.require(
-                config,
-                "image",
-                config,
-                "customContainerConfig",
-                "add `image:` with the container image to run",
-            ) {
-                cx.string(image, "image");
-            }
-        }
+    if let Some(config) = image
+        && let Some(config) = cx.mapping(config.value, "customContainerConfig")
+        && let Some(image) = cx.require(
+            config,
+            "image",
+            config,
+            "customContainerConfig",
+            "add `image:` with the container image to run",
+        )
+    {
+        cx.string(image, "image");
     }
     let runtime = match cx.require(
         props,
@@ -235,18 +234,18 @@ fn fc3_function(cx: &mut Context, props: NodeId, resource_key: NodeId) {
     if let (RuntimeKind::Custom, Owner::Foreign, Some(name)) = (runtime, owner, name) {
         cx.unmatched(name_key, name);
     }
-    if runtime != RuntimeKind::Container {
-        if let Some(code) = cx.require(
+    if runtime != RuntimeKind::Container
+        && let Some(code) = cx.require(
             props,
             "code",
             resource_key,
             what,
             "add `code:` pointing at the zip `cargo fc pack` writes, such as ./target/fc/NAME.zip",
-        ) {
-            // `code` may also be an OSS location: { ossBucketName, ossObjectName }.
-            if doc.map(code).is_none() && runtime != RuntimeKind::Other {
-                cx.code_path(code, "code", owner);
-            }
+        )
+    {
+        // `code` may also be an OSS location: { ossBucketName, ossObjectName }.
+        if doc.map(code).is_none() && runtime != RuntimeKind::Other {
+            cx.code_path(code, "code", owner);
         }
     }
     if let Some(entry) = doc.get(props, "handler") {
@@ -295,16 +294,16 @@ fn custom_runtime_config(cx: &mut Context, id: NodeId, runtime: RuntimeKind) {
         return;
     };
     cx.near_miss_keys(config, CUSTOM_RUNTIME_CONFIG, "customRuntimeConfig");
-    if let Some(entry) = doc.get(config, "command") {
-        if runtime == RuntimeKind::Custom || runtime == RuntimeKind::Unknown {
-            cx.command(entry.value, "customRuntimeConfig.command");
-        }
+    if let Some(entry) = doc.get(config, "command")
+        && (runtime == RuntimeKind::Custom || runtime == RuntimeKind::Unknown)
+    {
+        cx.command(entry.value, "customRuntimeConfig.command");
     }
-    if let Some(entry) = doc.get(config, "args") {
-        if let Some(items) = cx.list(entry.value, "customRuntimeConfig.args") {
-            for &item in items {
-                cx.string(item, "each item of customRuntimeConfig.args");
-            }
+    if let Some(entry) = doc.get(config, "args")
+        && let Some(items) = cx.list(entry.value, "customRuntimeConfig.args")
+    {
+        for &item in items {
+            cx.string(item, "each item of customRuntimeConfig.args");
         }
     }
     if let Some(entry) = doc.get(config, "port") {
@@ -532,20 +531,18 @@ pub fn check_v1(cx: &mut Context) -> usize {
         ) {
             cx.string(region, "region");
         }
-        if let Some(service) = doc.get(props, "service") {
-            if let Some(service) = cx.mapping(service.value, "service") {
-                if let Some(name) = cx.require(
-                    service,
-                    "name",
-                    service,
-                    "service",
-                    "add the service's `name`",
-                ) {
-                    if let Some(text) = cx.string(name, "service name") {
-                        cx.service_name(name, text);
-                    }
-                }
-            }
+        if let Some(service) = doc.get(props, "service")
+            && let Some(service) = cx.mapping(service.value, "service")
+            && let Some(name) = cx.require(
+                service,
+                "name",
+                service,
+                "service",
+                "add the service's `name`",
+            )
+            && let Some(text) = cx.string(name, "service name")
+        {
+            cx.service_name(name, text);
         }
         let Some(function) = cx.require(
             props,
@@ -682,29 +679,29 @@ fn v1_function(cx: &mut Context, function: NodeId, key: NodeId) {
     if let Some(entry) = doc.get(function, "customRuntimeConfig") {
         custom_runtime_config(cx, entry.value, runtime);
     }
-    if let Some(entry) = doc.get(function, "instanceLifecycleConfig") {
-        if let Some(config) = cx.mapping(entry.value, "instanceLifecycleConfig") {
-            cx.closed_keys(config, V1_HOOKS, "instanceLifecycleConfig");
-            for hook in V1_HOOKS {
-                let Some(hook_entry) = doc.get(config, hook) else {
-                    continue;
-                };
-                let Some(map) = cx.mapping(hook_entry.value, hook) else {
-                    continue;
-                };
-                if let Some(handler) = doc.get(map, "handler") {
-                    cx.handler(handler.value, &format!("{hook}.handler"));
-                }
-                if let Some(timeout) = doc.get(map, "timeout") {
-                    cx.range(
-                        "hook-timeout",
-                        timeout.value,
-                        &format!("{hook}.timeout"),
-                        (1, 90),
-                        None,
-                        " s",
-                    );
-                }
+    if let Some(entry) = doc.get(function, "instanceLifecycleConfig")
+        && let Some(config) = cx.mapping(entry.value, "instanceLifecycleConfig")
+    {
+        cx.closed_keys(config, V1_HOOKS, "instanceLifecycleConfig");
+        for hook in V1_HOOKS {
+            let Some(hook_entry) = doc.get(config, hook) else {
+                continue;
+            };
+            let Some(map) = cx.mapping(hook_entry.value, hook) else {
+                continue;
+            };
+            if let Some(handler) = doc.get(map, "handler") {
+                cx.handler(handler.value, &format!("{hook}.handler"));
+            }
+            if let Some(timeout) = doc.get(map, "timeout") {
+                cx.range(
+                    "hook-timeout",
+                    timeout.value,
+                    &format!("{hook}.timeout"),
+                    (1, 90),
+                    None,
+                    " s",
+                );
             }
         }
     }

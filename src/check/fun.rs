@@ -97,15 +97,15 @@ pub fn check(cx: &mut Context) -> usize {
         let Some(key) = doc.text(entry.key) else {
             continue;
         };
-        if !TOP_KEYS.contains(&key) {
-            if let Some(close) = crate::project::closest(key, TOP_KEYS) {
-                cx.warn(
-                    "unknown-property",
-                    entry.key,
-                    format!("unknown top-level key `{key}`"),
-                    format!("did you mean `{close}`?"),
-                );
-            }
+        if !TOP_KEYS.contains(&key)
+            && let Some(close) = crate::project::closest(key, TOP_KEYS)
+        {
+            cx.warn(
+                "unknown-property",
+                entry.key,
+                format!("unknown top-level key `{key}`"),
+                format!("did you mean `{close}`?"),
+            );
         }
     }
     match doc.get(root, "ROSTemplateFormatVersion") {
@@ -144,8 +144,8 @@ pub fn check(cx: &mut Context) -> usize {
             format!("add `Transform: '{TRANSFORM}'`, without which Fun does not know Aliyun::Serverless resources"),
         ),
         Some(entry) => {
-            if let Some(text) = cx.string(entry.value, "Transform") {
-                if text != TRANSFORM {
+            if let Some(text) = cx.string(entry.value, "Transform")
+                && text != TRANSFORM {
                     cx.error(
                         "transform",
                         entry.value,
@@ -153,7 +153,6 @@ pub fn check(cx: &mut Context) -> usize {
                         format!("write Transform: '{TRANSFORM}'"),
                     );
                 }
-            }
         }
     }
     let Some(resources) = doc.get(root, "Resources") else {
@@ -295,18 +294,17 @@ fn function(cx: &mut Context, function: NodeId, key: NodeId, name: &str) {
     );
     let what = format!("function `{name}`");
     let image = doc.get(properties, "CustomContainerConfig");
-    if let Some(config) = image {
-        if let Some(config) = cx.mapping(config.value, "CustomContainerConfig") {
-            if let Some(image) = cx.require(
-                config,
-                "Image",
-                config,
-                "CustomContainerConfig",
-                "add Image: the container image to run",
-            ) {
-                cx.string(image, "Image");
-            }
-        }
+    if let Some(config) = image
+        && let Some(config) = cx.mapping(config.value, "CustomContainerConfig")
+        && let Some(image) = cx.require(
+            config,
+            "Image",
+            config,
+            "CustomContainerConfig",
+            "add Image: the container image to run",
+        )
+    {
+        cx.string(image, "Image");
     }
     let runtime = match cx.require(
         properties,
@@ -325,10 +323,10 @@ fn function(cx: &mut Context, function: NodeId, key: NodeId, name: &str) {
         ),
         None => RuntimeKind::Unknown,
     };
-    if runtime == RuntimeKind::Custom {
-        if let Owner::Foreign = owner {
-            cx.unmatched(key, name);
-        }
+    if runtime == RuntimeKind::Custom
+        && let Owner::Foreign = owner
+    {
+        cx.unmatched(key, name);
     }
     if runtime != RuntimeKind::Container {
         if let Some(handler) = cx.require(
@@ -378,24 +376,24 @@ fn function(cx: &mut Context, function: NodeId, key: NodeId, name: &str) {
             );
         }
     }
-    if let Some(entry) = doc.get(properties, "MemorySize") {
-        if let Some(size) = cx.range(
+    if let Some(entry) = doc.get(properties, "MemorySize")
+        && let Some(size) = cx.range(
             "memory-size",
             entry.value,
             "MemorySize",
             (128, 32768),
             Some(64),
             " MB",
-        ) {
-            if size > 3072 && !FUN_LARGE_MEMORY.contains(&size) {
-                cx.warn(
+        )
+        && size > 3072
+        && !FUN_LARGE_MEMORY.contains(&size)
+    {
+        cx.warn(
                     "memory-size",
                     entry.value,
                     format!("Fun accepts MemorySize above 3072 MB only as 4096, 8192, 16384 or 32768; {size} may be refused by `fun deploy`"),
                     "use one of those sizes, or deploy with Serverless Devs",
                 );
-            }
-        }
     }
     if let Some(entry) = doc.get(properties, "Timeout") {
         cx.range("timeout", entry.value, "Timeout", (1, 86400), None, " s");
@@ -416,26 +414,26 @@ fn function(cx: &mut Context, function: NodeId, key: NodeId, name: &str) {
     if let Some(entry) = doc.get(properties, "Description") {
         cx.string(entry.value, "Description");
     }
-    if let Some(entry) = doc.get(properties, "InstanceType") {
-        if let Some(kind) = cx.string(entry.value, "InstanceType") {
-            if kind != "e1" && kind != "c1" {
-                cx.error(
-                    "property-type",
-                    entry.value,
-                    format!("InstanceType `{kind}` is not e1 or c1"),
-                    "use e1 (elastic) or c1 (performance)",
-                );
-            }
-        }
+    if let Some(entry) = doc.get(properties, "InstanceType")
+        && let Some(kind) = cx.string(entry.value, "InstanceType")
+        && kind != "e1"
+        && kind != "c1"
+    {
+        cx.error(
+            "property-type",
+            entry.value,
+            format!("InstanceType `{kind}` is not e1 or c1"),
+            "use e1 (elastic) or c1 (performance)",
+        );
     }
     if let Some(entry) = doc.get(properties, "EnvironmentVariables") {
         environment(cx, entry.value, "EnvironmentVariables");
     }
-    if let Some(entry) = doc.get(properties, "Layers") {
-        if let Some(items) = cx.list(entry.value, "Layers") {
-            for &item in items {
-                cx.string(item, "each layer");
-            }
+    if let Some(entry) = doc.get(properties, "Layers")
+        && let Some(items) = cx.list(entry.value, "Layers")
+    {
+        for &item in items {
+            cx.string(item, "each layer");
         }
     }
     if let Some(entry) = doc.get(properties, "InstanceLifecycleConfig") {

@@ -275,20 +275,18 @@ impl<'a> Context<'a> {
             return None;
         }
         let value = value as i64;
-        if let Some(step) = step {
-            if (value - min) % step != 0 {
-                let below = value - (value - min) % step;
-                let above = (below + step).min(max);
-                self.error(
-                    rule,
-                    id,
-                    format!("{what} {value} is not a multiple of {step}{unit}"),
-                    format!(
-                        "FC accepts {min}–{max}{unit} in steps of {step}: use {below} or {above}"
-                    ),
-                );
-                return None;
-            }
+        if let Some(step) = step
+            && (value - min) % step != 0
+        {
+            let below = value - (value - min) % step;
+            let above = (below + step).min(max);
+            self.error(
+                rule,
+                id,
+                format!("{what} {value} is not a multiple of {step}{unit}"),
+                format!("FC accepts {min}–{max}{unit} in steps of {step}: use {below} or {above}"),
+            );
+            return None;
         }
         Some(value)
     }

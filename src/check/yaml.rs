@@ -588,10 +588,10 @@ fn resolve_plain(text: &str) -> Value {
             Err(_) => Value::BigInt,
         };
     }
-    if is_float(digits) {
-        if let Ok(n) = text.parse::<f64>() {
-            return Value::Float(n);
-        }
+    if is_float(digits)
+        && let Ok(n) = text.parse::<f64>()
+    {
+        return Value::Float(n);
     }
     Value::Str
 }

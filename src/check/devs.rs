@@ -107,71 +107,122 @@ fn is_component(component: &str, wanted: &str) -> bool {
     name == wanted
 }
 
-/// Checks an `edition: 3.0.0` s.yaml; returns the number of fc3 functions found.
-pub fn check_v3(cx: &mut Context) -> usize {
+/// How an edition lays out its functions: a top-level mapping of named entries, each a component
+/// with `props`.
+struct Layout {
+    top: &'static str,
+    top_help: &'static str,
+    /// How an entry is named in messages: "resource `x`" or "`x`".
+    entry_word: &'static str,
+    component: &'static str,
+    component_help: &'static str,
+    /// The other edition's component, reported as a mix-up rather than skipped silently.
+    other_component: &'static str,
+    other_message: &'static str,
+    other_help: &'static str,
+    props_help: &'static str,
+}
+
+const V3_LAYOUT: Layout = Layout {
+    top: "resources",
+    top_help: "add `resources:` with one entry per function (component: fc3)",
+    entry_word: "resource ",
+    component: "fc3",
+    component_help: "add `component: fc3`",
+    other_component: "fc",
+    other_message: "component `fc` belongs to edition 1.0.0 s.yaml files; this one says edition 3.0.0",
+    other_help: "use `component: fc3` with the fc3 props, or `edition: 1.0.0` with the 1.0.0 layout",
+    props_help: "add `props:` with functionName, runtime and code",
+};
+
+const V1_LAYOUT: Layout = Layout {
+    top: "services",
+    top_help: "add `services:` with one entry per function (component: fc)",
+    entry_word: "",
+    component: "fc",
+    component_help: "add `component: devsapp/fc`",
+    other_component: "fc3",
+    other_message: "component `fc3` belongs to edition 3.0.0 s.yaml files; this one says edition 1.0.0",
+    other_help: "use `edition: 3.0.0` with `resources:`, or `component: devsapp/fc` with the 1.0.0 layout",
+    props_help: "add `props:` with region, service and function",
+};
+
+/// Walks the entries of an edition's layout, checking each one's component, and hands every
+/// `props` mapping of the right component to `check`, which returns how many functions it held.
+fn each_component(
+    cx: &mut Context,
+    layout: &Layout,
+    mut check: impl FnMut(&mut Context, NodeId, NodeId) -> usize,
+) -> usize {
     let doc = cx.doc;
     let Some(root) = doc.root else {
         return 0;
     };
-    let Some(resources) = cx.require(
-        root,
-        "resources",
-        root,
-        "the s.yaml",
-        "add `resources:` with one entry per function (component: fc3)",
-    ) else {
+    let Some(top) = cx.require(root, layout.top, root, "the s.yaml", layout.top_help) else {
         return 0;
     };
-    let key = doc.get(root, "resources").map(|e| e.key).unwrap_or(root);
+    let key = doc.get(root, layout.top).map(|e| e.key).unwrap_or(root);
     cx.functions_anchor = Some(cx.span(key));
-    let Some(resources) = cx.mapping(resources, "resources") else {
+    let Some(top) = cx.mapping(top, layout.top) else {
         return 0;
     };
     let mut functions = 0;
-    for entry in doc.entries(resources) {
-        let name = doc.text(entry.key).unwrap_or("?");
-        let Some(resource) = cx.mapping(entry.value, &format!("resource `{name}`")) else {
+    for entry in doc.entries(top) {
+        let owner = format!(
+            "{}`{}`",
+            layout.entry_word,
+            doc.text(entry.key).unwrap_or("?")
+        );
+        let Some(component_entry) = cx.mapping(entry.value, &owner) else {
             continue;
         };
         let Some(component) = cx.require(
-            resource,
+            component_entry,
             "component",
             entry.key,
-            &format!("resource `{name}`"),
-            "add `component: fc3`",
+            &owner,
+            layout.component_help,
         ) else {
             continue;
         };
         let Some(component) = cx.string(component, "component") else {
             continue;
         };
-        if !is_component(component, "fc3") {
-            if is_component(component, "fc") {
+        if !is_component(component, layout.component) {
+            if is_component(component, layout.other_component) {
                 cx.error(
                     "component",
-                    doc.get(resource, "component").map_or(entry.key, |e| e.value),
-                    "component `fc` belongs to edition 1.0.0 s.yaml files; this one says edition 3.0.0",
-                    "use `component: fc3` with the fc3 props, or `edition: 1.0.0` with the 1.0.0 layout",
+                    doc.get(component_entry, "component")
+                        .map_or(entry.key, |e| e.value),
+                    layout.other_message,
+                    layout.other_help,
                 );
             }
             continue;
         }
         let Some(props) = cx.require(
-            resource,
+            component_entry,
             "props",
             entry.key,
-            &format!("resource `{name}`"),
-            "add `props:` with functionName, runtime and code",
+            &owner,
+            layout.props_help,
         ) else {
             continue;
         };
         let Some(props) = cx.mapping(props, "props") else {
             continue;
         };
-        functions += 1;
-        fc3_function(cx, props, entry.key);
+        functions += check(cx, props, entry.key);
     }
     functions
+}
+
+/// Checks an `edition: 3.0.0` s.yaml; returns the number of fc3 functions found.
+pub fn check_v3(cx: &mut Context) -> usize {
+    each_component(cx, &V3_LAYOUT, |cx, props, key| {
+        fc3_function(cx, props, key);
+        1
+    })
 }
 
 fn fc3_function(cx: &mut Context, props: NodeId, resource_key: NodeId) {
@@ -463,69 +514,12 @@ fn triggers(cx: &mut Context, id: NodeId, edition: Edition) {
 
 /// Checks an `edition: 1.0.0` s.yaml; returns the number of fc functions found.
 pub fn check_v1(cx: &mut Context) -> usize {
-    let doc = cx.doc;
-    let Some(root) = doc.root else {
-        return 0;
-    };
-    let Some(services) = cx.require(
-        root,
-        "services",
-        root,
-        "the s.yaml",
-        "add `services:` with one entry per function (component: fc)",
-    ) else {
-        return 0;
-    };
-    let key = doc.get(root, "services").map(|e| e.key).unwrap_or(root);
-    cx.functions_anchor = Some(cx.span(key));
-    let Some(services) = cx.mapping(services, "services") else {
-        return 0;
-    };
-    let mut functions = 0;
-    for entry in doc.entries(services) {
-        let name = doc.text(entry.key).unwrap_or("?");
-        let Some(service) = cx.mapping(entry.value, &format!("`{name}`")) else {
-            continue;
-        };
-        let Some(component) = cx.require(
-            service,
-            "component",
-            entry.key,
-            &format!("`{name}`"),
-            "add `component: devsapp/fc`",
-        ) else {
-            continue;
-        };
-        let Some(component) = cx.string(component, "component") else {
-            continue;
-        };
-        if !is_component(component, "fc") {
-            if is_component(component, "fc3") {
-                cx.error(
-                    "component",
-                    doc.get(service, "component").map_or(entry.key, |e| e.value),
-                    "component `fc3` belongs to edition 3.0.0 s.yaml files; this one says edition 1.0.0",
-                    "use `edition: 3.0.0` with `resources:`, or `component: devsapp/fc` with the 1.0.0 layout",
-                );
-            }
-            continue;
-        }
-        let Some(props) = cx.require(
-            service,
-            "props",
-            entry.key,
-            &format!("`{name}`"),
-            "add `props:` with region, service and function",
-        ) else {
-            continue;
-        };
-        let Some(props) = cx.mapping(props, "props") else {
-            continue;
-        };
+    each_component(cx, &V1_LAYOUT, |cx, props, key| {
+        let doc = cx.doc;
         if let Some(region) = cx.require(
             props,
             "region",
-            entry.key,
+            key,
             "props",
             "add `region: cn-hangzhou` (or your region)",
         ) {
@@ -547,23 +541,22 @@ pub fn check_v1(cx: &mut Context) -> usize {
         let Some(function) = cx.require(
             props,
             "function",
-            entry.key,
+            key,
             "props",
             "add `function:` with name, runtime, codeUri and handler",
         ) else {
-            continue;
+            return 0;
         };
-        let function_key = doc.get(props, "function").map_or(entry.key, |e| e.key);
+        let function_key = doc.get(props, "function").map_or(key, |e| e.key);
         let Some(function) = cx.mapping(function, "function") else {
-            continue;
+            return 0;
         };
-        functions += 1;
         v1_function(cx, function, function_key);
         if let Some(entry) = doc.get(props, "triggers") {
             triggers(cx, entry.value, Edition::V1);
         }
-    }
-    functions
+        1
+    })
 }
 
 fn v1_function(cx: &mut Context, function: NodeId, key: NodeId) {

@@ -216,6 +216,15 @@ fn builds_for_debian11_runs_there_and_rebuilds_nothing() {
     let text = stderr(&output);
     assert!(output.status.success(), "{text}");
     assert!(text.contains("Fresh dockerhello"), "{text}");
+    // The test image is cargo fc's own, with the host's Rust: containers run the host's copy.
+    let sysroot = host_sysroot();
+    assert!(
+        text.contains(&format!(
+            "running it from {} (mounted read-only)",
+            sysroot.display()
+        )),
+        "{text}"
+    );
     for busy in [
         "Compiling",
         "Downloading",
@@ -248,6 +257,65 @@ fn builds_for_debian11_runs_there_and_rebuilds_nothing() {
         text.contains("newer than the 2.24 the runtime has"),
         "{text}"
     );
+}
+
+fn host_sysroot() -> PathBuf {
+    let out = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .expect("rustc runs");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// Removes a test's own image when dropped.
+struct ImageGuard(String);
+
+impl Drop for ImageGuard {
+    fn drop(&mut self) {
+        docker(&["rmi", "--force", &self.0]);
+    }
+}
+
+#[test]
+fn another_image_of_the_same_rust_runs_its_own_toolchain() {
+    let Some(image) = test_image() else { return };
+    // The test image with a label that no longer says it is cargo fc's: someone else's image,
+    // though its Rust has the host's version, tag and files.
+    let other = ImageGuard(format!("cargo-fc-test-other:{}", std::process::id()));
+    let mut child = Command::new("docker")
+        .args(["build", "--quiet", "--tag", &other.0, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("docker build starts");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("FROM {image}\nLABEL cargo-fc.test-image=0\n").as_bytes())
+        .unwrap();
+    let built = child.wait_with_output().unwrap();
+    assert!(built.status.success(), "docker build: {}", stderr(&built));
+
+    let crate_ = Crate::new("otherimage", "");
+    let (output, pid) = crate_.cargo_fc(&[
+        "-v",
+        "build",
+        "--builder",
+        "docker",
+        "--image",
+        &other.0,
+        "--runtime",
+        "custom.debian11",
+        "--offline",
+    ]);
+    let text = stderr(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(!text.contains("Toolchain"), "{text}");
+    assert!(crate_.bootstrap("otherimage").is_file());
+    assert!(containers_of(pid).is_empty(), "a container was left");
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -8,14 +8,15 @@
 //! caller. The container is removed on every way out of [`DockerBuilder::run`]: success, a failed
 //! build, an engine error, Ctrl-C (SIGINT/SIGTERM, exit 130) and even a panic.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bollard::Docker;
 use bollard::container::LogOutput;
-use bollard::models::{ContainerCreateBody, HostConfig, Mount, MountType};
+use bollard::models::{ContainerCreateBody, HostConfig, ImageInspect, Mount, MountType};
 use bollard::query_parameters::{
     AttachContainerOptionsBuilder, CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder,
 };
@@ -43,6 +44,11 @@ pub struct Engine {
     docker: Docker,
     runtime: tokio::runtime::Runtime,
     host: String,
+    /// Images inspected so far, so that looking at an image again costs no engine round trip.
+    inspected: RefCell<HashMap<String, ImageInspect>>,
+    /// The host Rust sysroot to mount into the containers of an image, by image name: set by
+    /// [`super::image::resolve`] for cargo fc's own images whose toolchain is the host's.
+    host_toolchains: RefCell<HashMap<String, PathBuf>>,
 }
 
 impl Engine {
@@ -79,6 +85,8 @@ impl Engine {
             docker,
             runtime,
             host,
+            inspected: RefCell::default(),
+            host_toolchains: RefCell::default(),
         })
     }
 
@@ -93,6 +101,37 @@ impl Engine {
 
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)
+    }
+
+    /// The engine's view of an image, `None` when it has none by that name; asked once per name.
+    pub fn inspect_image(
+        &self,
+        name: &str,
+    ) -> std::result::Result<Option<ImageInspect>, bollard::errors::Error> {
+        if let Some(image) = self.inspected.borrow().get(name) {
+            return Ok(Some(image.clone()));
+        }
+        match self.block_on(self.docker.inspect_image(name)) {
+            Ok(image) => {
+                self.inspected
+                    .borrow_mut()
+                    .insert(name.to_string(), image.clone());
+                Ok(Some(image))
+            }
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Says that containers of `image` run the host's own Rust toolchain from `sysroot`.
+    pub fn use_host_toolchain(&self, image: &str, sysroot: PathBuf) {
+        self.host_toolchains
+            .borrow_mut()
+            .insert(image.to_string(), sysroot);
+    }
+
+    fn host_toolchain(&self, image: &str) -> Option<PathBuf> {
+        self.host_toolchains.borrow().get(image).cloned()
     }
 }
 
@@ -232,14 +271,9 @@ impl Layout {
         Ok(())
     }
 
-    fn mounts(&self) -> Vec<Mount> {
-        let bind = |source: &Path, target: &Path, read_only: bool| Mount {
-            source: Some(source.display().to_string()),
-            target: Some(target.display().to_string()),
-            typ: Some(MountType::BIND),
-            read_only: Some(read_only),
-            ..Mount::default()
-        };
+    /// The bind mounts of a build container; `toolchain` is a host Rust sysroot to mount
+    /// read-only at its own path.
+    fn mounts(&self, toolchain: Option<&Path>) -> Vec<Mount> {
         let mut mounts = vec![bind(&self.workspace_root, &self.workspace_root, false)];
         // A target directory outside the workspace (CARGO_TARGET_DIR, build.target-dir) is
         // not visible through the workspace mount.
@@ -264,9 +298,25 @@ impl Layout {
         if let Some(bundle) = ca_bundle() {
             mounts.push(bind(&bundle, &bundle, true));
         }
+        if let Some(sysroot) = toolchain {
+            mounts.push(bind(sysroot, sysroot, true));
+        }
         mounts
     }
 }
+
+fn bind(source: &Path, target: &Path, read_only: bool) -> Mount {
+    Mount {
+        source: Some(source.display().to_string()),
+        target: Some(target.display().to_string()),
+        typ: Some(MountType::BIND),
+        read_only: Some(read_only),
+        ..Mount::default()
+    }
+}
+
+/// The PATH of Debian images, for an image that does not set one.
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// The CA bundle the host tells TLS clients to trust, when it names one: behind an intercepting
 /// proxy it holds the proxy's CA, which the image's own bundle lacks, so cargo in the container
@@ -369,6 +419,42 @@ fn container_name() -> String {
     )
 }
 
+/// With `-vv`, how long each step of a Docker build took, so its overhead can be seen and
+/// measured (BENCHMARKS.md); silent otherwise.
+struct Stopwatch<'u> {
+    ui: &'u Ui,
+    start: Instant,
+    last: std::cell::Cell<Instant>,
+}
+
+impl<'u> Stopwatch<'u> {
+    fn new(ui: &'u Ui) -> Self {
+        let now = Instant::now();
+        Self {
+            ui,
+            start: now,
+            last: std::cell::Cell::new(now),
+        }
+    }
+
+    fn lap(&self, step: &str) {
+        if self.ui.verbosity() < 2 {
+            return;
+        }
+        let now = Instant::now();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        self.ui.detail(
+            "Timing",
+            format!(
+                "{step}: {:.1} ms (at {:.1} ms)",
+                ms(now - self.last.get()),
+                ms(now - self.start)
+            ),
+        );
+        self.last.set(now);
+    }
+}
+
 /// Builds with cargo inside a container of `image`.
 pub struct DockerBuilder {
     engine: Engine,
@@ -391,7 +477,9 @@ impl DockerBuilder {
         &self.image
     }
 
-    fn container_config(&self, args: &[String]) -> ContainerCreateBody {
+    /// The container to create; with `toolchain`, cargo and rustc come from that host sysroot,
+    /// mounted at its own path and first on PATH, instead of from the image's layers.
+    fn container_config(&self, args: &[String], toolchain: Option<&Path>) -> ContainerCreateBody {
         let layout = &self.layout;
         let mut cmd = vec![
             "cargo".to_string(),
@@ -411,6 +499,25 @@ impl DockerBuilder {
         );
         if let Some(bundle) = ca_bundle() {
             env.push(format!("CARGO_HTTP_CAINFO={}", bundle.display()));
+        }
+        if let Some(sysroot) = toolchain {
+            // The image's own PATH after the toolchain's bin, so everything else (cc, the
+            // linker wrapper of old releases) is found where the image put it.
+            let image_path = self
+                .engine
+                .inspect_image(&self.image)
+                .ok()
+                .flatten()
+                .and_then(|image| image.config?.env)
+                .and_then(|env| {
+                    env.into_iter()
+                        .find_map(|var| var.strip_prefix("PATH=").map(str::to_string))
+                })
+                .unwrap_or_else(|| DEFAULT_PATH.to_string());
+            env.push(format!(
+                "PATH={}:{image_path}",
+                sysroot.join("bin").display()
+            ));
         }
         let labels = HashMap::from([
             (LABEL.to_string(), "build".to_string()),
@@ -435,7 +542,7 @@ impl DockerBuilder {
             // read) apart; cargo still colours stderr because `--color=always` says so.
             tty: Some(false),
             host_config: Some(HostConfig {
-                mounts: Some(layout.mounts()),
+                mounts: Some(layout.mounts(toolchain)),
                 // The host's network, as a host build has: proxies on localhost and the host's
                 // DNS work, and no bridge interface has to be set up for every build, which
                 // is a good part of a container's start time.
@@ -451,25 +558,35 @@ impl DockerBuilder {
         &self,
         name: &str,
         config: ContainerCreateBody,
+        fallback: Option<ContainerCreateBody>,
         created: &std::cell::Cell<bool>,
         output: &mut CargoOutput<'_>,
+        clock: &Stopwatch<'_>,
     ) -> Result<Option<i32>> {
         let docker = self.engine.docker();
-        docker
-            .create_container(
-                Some(CreateContainerOptionsBuilder::new().name(name).build()),
-                config,
-            )
-            .await
-            .map_err(|e| match &e {
-                e if is_not_found(e) => Error::tool(format!(
-                    "image `{}` disappeared before the build started",
-                    self.image
-                ))
-                .help("run the build again; cargo fc makes or pulls the image first"),
-                _ => engine_error("creating the build container", e),
-            })?;
+        let options = || Some(CreateContainerOptionsBuilder::new().name(name).build());
+        let mut creation = docker.create_container(options(), config).await;
+        // An engine that cannot see the host toolchain's folder (a remote engine, or one in a VM
+        // sharing only some folders) still has the image's own copy of the same toolchain.
+        if let (Err(e), Some(fallback)) = (&creation, fallback)
+            && describe(e).contains("bind source path does not exist")
+        {
+            self.ui.detail(
+                "Toolchain",
+                "the engine cannot see the host's Rust toolchain; using the image's own copy",
+            );
+            creation = docker.create_container(options(), fallback).await;
+        }
+        creation.map_err(|e| match &e {
+            e if is_not_found(e) => Error::tool(format!(
+                "image `{}` disappeared before the build started",
+                self.image
+            ))
+            .help("run the build again; cargo fc makes or pulls the image first"),
+            _ => engine_error("creating the build container", e),
+        })?;
         created.set(true);
+        clock.lap("create");
         // Attach before starting, so not a byte of output is missed.
         let attach = docker
             .attach_container(
@@ -484,14 +601,21 @@ impl DockerBuilder {
             )
             .await
             .map_err(|e| engine_error("attaching to the build container", e))?;
+        clock.lap("attach");
         docker
             .start_container(name, None)
             .await
             .map_err(|e| engine_error("starting the build container", e))?;
+        clock.lap("start");
         let mut stream = attach.output;
         let mut stdout = LineBuffer::default();
         let mut stderr = LineBuffer::default();
+        let mut first = true;
         while let Some(chunk) = stream.next().await {
+            if first {
+                clock.lap("first output");
+                first = false;
+            }
             match chunk.map_err(|e| engine_error("reading cargo's output", e))? {
                 LogOutput::StdOut { message } => {
                     stdout.push(&message, |line| output.stdout_line(line));
@@ -504,8 +628,9 @@ impl DockerBuilder {
         }
         stdout.finish(|line| output.stdout_line(line));
         stderr.finish(|line| output.stderr_line(line));
+        clock.lap("output ends");
         let status = docker.wait_container(name, None).next().await;
-        match status {
+        let status = match status {
             Some(Ok(response)) => Ok(Some(clamp_status(response.status_code))),
             // bollard turns a non-zero exit into an error; it is cargo's status, not a failure.
             Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => {
@@ -513,7 +638,9 @@ impl DockerBuilder {
             }
             Some(Err(e)) => Err(engine_error("waiting for the build container", e)),
             None => Ok(None),
-        }
+        };
+        clock.lap("wait");
+        status
     }
 }
 
@@ -549,6 +676,7 @@ struct ContainerGuard<'e> {
     name: String,
     created: std::cell::Cell<bool>,
     ui: &'e Ui,
+    clock: &'e Stopwatch<'e>,
 }
 
 impl Drop for ContainerGuard<'_> {
@@ -575,6 +703,7 @@ impl Drop for ContainerGuard<'_> {
                 self.name
             )),
         }
+        self.clock.lap("remove");
     }
 }
 
@@ -584,8 +713,13 @@ impl Builder for DockerBuilder {
     }
 
     fn run(&self, args: &[String], output: &mut CargoOutput) -> Result<()> {
+        let clock = Stopwatch::new(&self.ui);
         self.layout.create()?;
-        let config = self.container_config(args);
+        let toolchain = self.engine.host_toolchain(&self.image);
+        let config = self.container_config(args, toolchain.as_deref());
+        let fallback = toolchain
+            .is_some()
+            .then(|| self.container_config(args, None));
         self.ui.detail(
             "Running",
             format!(
@@ -595,11 +729,21 @@ impl Builder for DockerBuilder {
                 self.layout.target_dir.display()
             ),
         );
+        if let Some(sysroot) = &toolchain {
+            self.ui.detail(
+                "Toolchain",
+                format!(
+                    "the image's Rust is the host's: running it from {} (mounted read-only)",
+                    sysroot.display()
+                ),
+            );
+        }
         let guard = ContainerGuard {
             engine: &self.engine,
             name: container_name(),
             created: std::cell::Cell::new(false),
             ui: &self.ui,
+            clock: &clock,
         };
         let code = self.engine.block_on(async {
             use tokio::signal::unix::{SignalKind, signal};
@@ -615,7 +759,7 @@ impl Builder for DockerBuilder {
                 ))
             };
             tokio::select! {
-                code = self.run_container(&guard.name, config, &guard.created, output) => code,
+                code = self.run_container(&guard.name, config, fallback, &guard.created, output, &clock) => code,
                 _ = interrupt.recv() => interrupted(),
                 _ = terminate.recv() => interrupted(),
             }

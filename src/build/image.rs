@@ -22,6 +22,8 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use serde_json::json;
 
+use bollard::models::ImageInspect;
+
 use super::docker::{Engine, LABEL, describe, engine_error};
 use crate::cli::{ImageArgs, ImageCommand};
 use crate::error::{Error, Result};
@@ -69,6 +71,8 @@ pub fn recipe(runtime: &Runtime) -> &'static str {
 pub struct Toolchain {
     /// `1.95.0`, `1.97.0-nightly`.
     pub version: String,
+    /// The commit rustc was built from, when it says (`rustc -vV`).
+    pub commit: Option<String>,
     pub host: String,
     pub sysroot: PathBuf,
 }
@@ -76,15 +80,29 @@ pub struct Toolchain {
 impl Toolchain {
     /// Asks `rustc` in `dir`, so that rustup applies the directory's rust-toolchain file.
     pub fn detect(dir: &Path) -> Result<Self> {
-        let rustc = |args: &[&str]| -> Result<String> {
-            let output = Command::new("rustc")
+        let not_run = |e: std::io::Error| {
+            Error::tool(format!("could not run `rustc`: {e}")).help(
+                "the builder image copies the host's Rust toolchain: install Rust (rustup.rs)",
+            )
+        };
+        // Both questions at once: through rustup's proxy each answer takes tens of
+        // milliseconds, and every Docker build asks them.
+        let spawn = |args: &[&str]| {
+            Command::new("rustc")
                 .args(args)
                 .current_dir(dir)
-                .output()
-                .map_err(|e| {
-                    Error::tool(format!("could not run `rustc`: {e}"))
-                        .help("the builder image copies the host's Rust toolchain: install Rust (rustup.rs)")
-                })?;
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .map_err(not_run)
+        };
+        let version_args = ["-vV"];
+        let sysroot_args = ["--print", "sysroot"];
+        let version_child = spawn(&version_args)?;
+        let sysroot_child = spawn(&sysroot_args)?;
+        let answer = |args: &[&str], child: std::process::Child| -> Result<String> {
+            let output = child.wait_with_output().map_err(not_run)?;
             if !output.status.success() {
                 return Err(Error::tool(format!(
                     "`rustc {}` failed: {}",
@@ -94,7 +112,9 @@ impl Toolchain {
             }
             Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
         };
-        let verbose = rustc(&["-vV"])?;
+        let verbose = answer(&version_args, version_child);
+        let sysroot = answer(&sysroot_args, sysroot_child);
+        let (verbose, sysroot) = (verbose?, PathBuf::from(sysroot?));
         let field = |name: &str| {
             verbose
                 .lines()
@@ -104,9 +124,10 @@ impl Toolchain {
         let version =
             field("release:").ok_or_else(|| Error::tool("`rustc -vV` did not say its release"))?;
         let host = field("host:").ok_or_else(|| Error::tool("`rustc -vV` did not say its host"))?;
-        let sysroot = PathBuf::from(rustc(&["--print", "sysroot"])?);
+        let commit = field("commit-hash:").filter(|c| c != "unknown");
         Ok(Self {
             version,
+            commit,
             host,
             sysroot,
         })
@@ -168,10 +189,16 @@ pub fn resolve(
     workspace_root: &Path,
     ui: &Ui,
 ) -> Result<String> {
-    match image {
+    let (name, toolchain) = match image {
         Some(name) => {
             ensure_present(engine, name, ui)?;
-            Ok(name.to_string())
+            // Only cargo fc's own images are candidates, and only they make the host's
+            // toolchain worth asking for: a failure to ask is no reason to fail the build.
+            let ours = inspect(engine, name)?.is_some_and(|image| is_ours(&labels(&image)));
+            let toolchain = ours
+                .then(|| Toolchain::detect(workspace_root).ok())
+                .flatten();
+            (name.to_string(), toolchain)
         }
         None => {
             let toolchain = Toolchain::detect(workspace_root)?;
@@ -183,19 +210,92 @@ pub fn resolve(
                 );
                 build(engine, runtime, &toolchain, ui)?;
             }
-            Ok(tag)
+            (tag, Some(toolchain))
         }
+    };
+    if let Some(toolchain) = toolchain
+        && let Some(image) = inspect(engine, &name)?
+        && runs_host_toolchain(&labels(&image), &toolchain, workspace_root)
+    {
+        engine.use_host_toolchain(&name, toolchain.sysroot);
     }
+    Ok(name)
+}
+
+fn inspect(engine: &Engine, name: &str) -> Result<Option<ImageInspect>> {
+    engine
+        .inspect_image(name)
+        .map_err(|e| engine_error(&format!("looking for image {name}"), e))
 }
 
 fn exists(engine: &Engine, name: &str) -> Result<bool> {
-    match engine.block_on(engine.docker().inspect_image(name)) {
-        Ok(_) => Ok(true),
-        Err(bollard::errors::Error::DockerResponseServerError {
-            status_code: 404, ..
-        }) => Ok(false),
-        Err(e) => Err(engine_error(&format!("looking for image {name}"), e)),
-    }
+    Ok(inspect(engine, name)?.is_some())
+}
+
+fn labels(image: &ImageInspect) -> HashMap<String, String> {
+    image
+        .config
+        .as_ref()
+        .and_then(|config| config.labels.clone())
+        .unwrap_or_default()
+}
+
+/// Whether cargo fc made an image: a builder image (`cargo fc image build`) or the test image
+/// (`scripts/make-test-image`). Both hold a copy of the host's Rust toolchain in /usr/local,
+/// and say its version in the `cargo-fc.rust` label.
+fn is_ours(labels: &HashMap<String, String>) -> bool {
+    labels.get(LABEL).is_some_and(|v| v == "builder")
+        || labels
+            .get(&format!("{LABEL}.test-image"))
+            .is_some_and(|v| v == "1")
+}
+
+/// Whether a build container of an image with `labels` may run the host's toolchain, bind-mounted
+/// read-only at its own path, instead of the image's copy of it.
+///
+/// The copy is the same files, so the result is the same; the difference is speed: the image's
+/// copy is read through the engine's layered file system (fuse-overlayfs or overlayfs), which
+/// for half a gigabyte of compiler libraries costs tens of milliseconds at every rustc start
+/// in a fresh container, while a bind mount reads the host's files directly.
+///
+/// Only for cargo fc's own images, whose toolchain is by construction a copy of the host's:
+/// the `cargo-fc.rust` label must equal the host's version (and `cargo-fc.rust-commit`, when the
+/// image has it, the host's commit); never for any other `--image`, whatever its tag says. Only
+/// on an x86_64 Linux host, whose toolchain is one the container can run. Never when the sysroot
+/// is a system folder (a distribution's rustc in /usr), which would hide the image's own files,
+/// or overlaps the workspace, which is mounted already.
+fn runs_host_toolchain(
+    labels: &HashMap<String, String>,
+    toolchain: &Toolchain,
+    workspace_root: &Path,
+) -> bool {
+    let host_fits =
+        cfg!(all(target_os = "linux", target_arch = "x86_64")) && toolchain.host == TOOLCHAIN_HOST;
+    let version_fits = labels.get(&format!("{LABEL}.rust")) == Some(&toolchain.version);
+    let commit_fits = match labels.get(&format!("{LABEL}.rust-commit")) {
+        None => true,
+        Some(commit) => toolchain.commit.as_ref() == Some(commit),
+    };
+    let sysroot = &toolchain.sysroot;
+    let place_fits = sysroot.is_absolute()
+        && !is_system_folder(sysroot)
+        && !sysroot.starts_with(workspace_root)
+        && !workspace_root.starts_with(sysroot);
+    host_fits
+        && is_ours(labels)
+        && version_fits
+        && commit_fits
+        && place_fits
+        && toolchain.parts().is_ok()
+}
+
+/// Whether mounting over `path` in a container would hide files a Debian image needs.
+fn is_system_folder(path: &Path) -> bool {
+    const SYSTEM: &[&str] = &[
+        "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run",
+        "/sbin", "/sys", "/usr", "/var",
+    ];
+    path.parent().is_none() || SYSTEM.iter().any(|folder| path.starts_with(folder))
 }
 
 /// Makes sure an image is present, pulling it through the engine if not.
@@ -297,11 +397,14 @@ pub fn build(
             toolchain.sysroot.display()
         ),
     );
-    let labels = HashMap::from([
+    let mut labels = HashMap::from([
         (LABEL.to_string(), "builder".to_string()),
         (format!("{LABEL}.runtime"), runtime.id.to_string()),
         (format!("{LABEL}.rust"), toolchain.version.clone()),
     ]);
+    if let Some(commit) = &toolchain.commit {
+        labels.insert(format!("{LABEL}.rust-commit"), commit.clone());
+    }
     let options = BuildImageOptionsBuilder::new()
         .dockerfile("Dockerfile")
         .t(&tag)
@@ -743,6 +846,94 @@ mod tests {
             String::from_utf8_lossy(&output.stdout),
             "-B/x/gcc-ld\na b\n-o\nout\n"
         );
+    }
+
+    fn host_toolchain(sysroot: &str) -> Toolchain {
+        Toolchain {
+            version: "1.95.0".to_string(),
+            commit: Some("5980".to_string()),
+            host: TOOLCHAIN_HOST.to_string(),
+            sysroot: PathBuf::from(sysroot),
+        }
+    }
+
+    fn image_labels(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn only_our_images_of_the_hosts_rust_run_the_hosts_toolchain() {
+        // A real sysroot, so that the check for rustc, cargo and rust-std has files to find.
+        let sysroot = Toolchain::detect(Path::new(".")).unwrap().sysroot;
+        let mut toolchain = host_toolchain(&sysroot.display().to_string());
+        let workspace = Path::new("/work/project");
+        let fits = |labels: &[(&str, &str)], toolchain: &Toolchain| {
+            runs_host_toolchain(&image_labels(labels), toolchain, workspace)
+        };
+        let builder = [("cargo-fc", "builder"), ("cargo-fc.rust", "1.95.0")];
+        let test_image = [("cargo-fc.test-image", "1"), ("cargo-fc.rust", "1.95.0")];
+        let expected = cfg!(all(target_os = "linux", target_arch = "x86_64"));
+        assert_eq!(fits(&builder, &toolchain), expected);
+        assert_eq!(fits(&test_image, &toolchain), expected);
+        // Someone else's image says nothing about its toolchain, whatever its tag claims.
+        assert!(!fits(&[], &toolchain));
+        assert!(!fits(&[("cargo-fc.rust", "1.95.0")], &toolchain));
+        assert!(!fits(&[("cargo-fc", "build")], &toolchain));
+        // Another Rust version, or the same version from another commit.
+        assert!(!fits(
+            &[("cargo-fc", "builder"), ("cargo-fc.rust", "1.94.1")],
+            &toolchain
+        ));
+        assert!(!fits(
+            &[
+                ("cargo-fc", "builder"),
+                ("cargo-fc.rust", "1.95.0"),
+                ("cargo-fc.rust-commit", "1234")
+            ],
+            &toolchain
+        ));
+        assert_eq!(
+            fits(
+                &[
+                    ("cargo-fc", "builder"),
+                    ("cargo-fc.rust", "1.95.0"),
+                    ("cargo-fc.rust-commit", "5980")
+                ],
+                &toolchain
+            ),
+            expected
+        );
+        toolchain.host = "aarch64-unknown-linux-gnu".to_string();
+        assert!(!fits(&builder, &toolchain));
+        // A toolchain in a system folder, or one that is not there.
+        for sysroot in ["/usr", "/usr/local", "/", "/opt/no-such-rust"] {
+            assert!(!fits(&builder, &host_toolchain(sysroot)), "{sysroot}");
+        }
+    }
+
+    #[test]
+    fn system_folders_are_never_mounted_over() {
+        for path in [
+            "/",
+            "/usr",
+            "/usr/local",
+            "/usr/lib/rust",
+            "/lib64",
+            "/etc/x",
+        ] {
+            assert!(is_system_folder(Path::new(path)), "{path}");
+        }
+        for path in [
+            "/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu",
+            "/home/me/.rustup/toolchains/1.95.0-x86_64-unknown-linux-gnu",
+            "/opt/rust",
+            "/usrx",
+        ] {
+            assert!(!is_system_folder(Path::new(path)), "{path}");
+        }
     }
 
     #[test]

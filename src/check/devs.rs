@@ -5,7 +5,10 @@
 //! keys are only reported when they look like a misspelt known key, and as warnings.
 
 use super::fun::environment;
-use super::rules::{Context, Owner, RuntimeKind};
+use super::rules::{
+    Context, FC2_CONCURRENCY, FC3_CONCURRENCY, HOOK_TIMEOUT, INITIALIZATION_TIMEOUT, MEMORY_SIZE,
+    Owner, PORT, RuntimeKind, TIMEOUT,
+};
 use super::yaml::NodeId;
 
 /// Keys of fc3's `props` (the FC 3.0 CreateFunction fields plus the component's own).
@@ -303,27 +306,13 @@ fn fc3_function(cx: &mut Context, props: NodeId, resource_key: NodeId) {
         cx.handler(entry.value, "handler");
     }
     if let Some(entry) = doc.get(props, "memorySize") {
-        cx.range(
-            "memory-size",
-            entry.value,
-            "memorySize",
-            (128, 32768),
-            Some(64),
-            " MB",
-        );
+        cx.limit(&MEMORY_SIZE, entry.value, "memorySize");
     }
     if let Some(entry) = doc.get(props, "timeout") {
-        cx.range("timeout", entry.value, "timeout", (1, 86400), None, " s");
+        cx.limit(&TIMEOUT, entry.value, "timeout");
     }
     if let Some(entry) = doc.get(props, "instanceConcurrency") {
-        cx.range(
-            "instance-concurrency",
-            entry.value,
-            "instanceConcurrency",
-            (1, 200),
-            None,
-            "",
-        );
+        cx.limit(&FC3_CONCURRENCY, entry.value, "instanceConcurrency");
     }
     if let Some(entry) = doc.get(props, "environmentVariables") {
         environment(cx, entry.value, "environmentVariables");
@@ -358,14 +347,7 @@ fn custom_runtime_config(cx: &mut Context, id: NodeId, runtime: RuntimeKind) {
         }
     }
     if let Some(entry) = doc.get(config, "port") {
-        cx.range(
-            "port",
-            entry.value,
-            "customRuntimeConfig.port",
-            (1, 65535),
-            None,
-            "",
-        );
+        cx.limit(&PORT, entry.value, "customRuntimeConfig.port");
     }
 }
 
@@ -398,7 +380,10 @@ fn fc3_lifecycle(cx: &mut Context, id: NodeId) {
             );
         }
     }
-    for (hook, max) in [("initializer", 300), ("preStop", 90)] {
+    for (hook, limit) in [
+        ("initializer", &INITIALIZATION_TIMEOUT),
+        ("preStop", &HOOK_TIMEOUT),
+    ] {
         let Some(entry) = doc.get(config, hook) else {
             continue;
         };
@@ -410,19 +395,7 @@ fn fc3_lifecycle(cx: &mut Context, id: NodeId) {
             cx.handler(handler.value, &format!("{hook}.handler"));
         }
         if let Some(timeout) = doc.get(map, "timeout") {
-            let rule = if hook == "initializer" {
-                "initialization-timeout"
-            } else {
-                "hook-timeout"
-            };
-            cx.range(
-                rule,
-                timeout.value,
-                &format!("{hook}.timeout"),
-                (1, max),
-                None,
-                " s",
-            );
+            cx.limit(limit, timeout.value, &format!("{hook}.timeout"));
         }
     }
 }
@@ -631,40 +604,23 @@ fn v1_function(cx: &mut Context, function: NodeId, key: NodeId) {
         cx.handler(entry.value, "initializer");
     }
     if let Some(entry) = doc.get(function, "initializationTimeout") {
-        cx.range(
-            "initialization-timeout",
+        cx.limit(
+            &INITIALIZATION_TIMEOUT,
             entry.value,
             "initializationTimeout",
-            (1, 300),
-            None,
-            " s",
         );
     }
     if let Some(entry) = doc.get(function, "memorySize") {
-        cx.range(
-            "memory-size",
-            entry.value,
-            "memorySize",
-            (128, 32768),
-            Some(64),
-            " MB",
-        );
+        cx.limit(&MEMORY_SIZE, entry.value, "memorySize");
     }
     if let Some(entry) = doc.get(function, "timeout") {
-        cx.range("timeout", entry.value, "timeout", (1, 86400), None, " s");
+        cx.limit(&TIMEOUT, entry.value, "timeout");
     }
     if let Some(entry) = doc.get(function, "instanceConcurrency") {
-        cx.range(
-            "instance-concurrency",
-            entry.value,
-            "instanceConcurrency",
-            (1, 100),
-            None,
-            " for FC 2.0 functions",
-        );
+        cx.limit(&FC2_CONCURRENCY, entry.value, "instanceConcurrency");
     }
     if let Some(entry) = doc.get(function, "caPort") {
-        cx.range("port", entry.value, "caPort", (1, 65535), None, "");
+        cx.limit(&PORT, entry.value, "caPort");
     }
     if let Some(entry) = doc.get(function, "environmentVariables") {
         environment(cx, entry.value, "environmentVariables");
@@ -687,14 +643,7 @@ fn v1_function(cx: &mut Context, function: NodeId, key: NodeId) {
                 cx.handler(handler.value, &format!("{hook}.handler"));
             }
             if let Some(timeout) = doc.get(map, "timeout") {
-                cx.range(
-                    "hook-timeout",
-                    timeout.value,
-                    &format!("{hook}.timeout"),
-                    (1, 90),
-                    None,
-                    " s",
-                );
+                cx.limit(&HOOK_TIMEOUT, timeout.value, &format!("{hook}.timeout"));
             }
         }
     }

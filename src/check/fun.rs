@@ -1,7 +1,10 @@
 //! Fun's `template.yml` (FC-FACTS: Fun template.yml). Fun's own schema is closed
 //! (`additionalProperties: false`), so unknown properties are errors here too.
 
-use super::rules::{Context, Owner, RuntimeKind};
+use super::rules::{
+    Context, FUN_CONCURRENCY, HOOK_TIMEOUT, INITIALIZATION_TIMEOUT, MEMORY_SIZE, Owner, PORT,
+    RuntimeKind, TIMEOUT,
+};
 use super::yaml::{NodeId, Style};
 
 const FORMAT_VERSION: &str = "2015-09-01";
@@ -359,13 +362,10 @@ fn function(cx: &mut Context, function: NodeId, key: NodeId, name: &str) {
         cx.handler(entry.value, "Initializer");
     }
     if let Some(entry) = doc.get(properties, "InitializationTimeout") {
-        cx.range(
-            "initialization-timeout",
+        cx.limit(
+            &INITIALIZATION_TIMEOUT,
             entry.value,
             "InitializationTimeout",
-            (1, 300),
-            None,
-            " s",
         );
         if initializer.is_none() {
             cx.warn(
@@ -377,14 +377,7 @@ fn function(cx: &mut Context, function: NodeId, key: NodeId, name: &str) {
         }
     }
     if let Some(entry) = doc.get(properties, "MemorySize")
-        && let Some(size) = cx.range(
-            "memory-size",
-            entry.value,
-            "MemorySize",
-            (128, 32768),
-            Some(64),
-            " MB",
-        )
+        && let Some(size) = cx.limit(&MEMORY_SIZE, entry.value, "MemorySize")
         && size > 3072
         && !FUN_LARGE_MEMORY.contains(&size)
     {
@@ -396,20 +389,13 @@ fn function(cx: &mut Context, function: NodeId, key: NodeId, name: &str) {
                 );
     }
     if let Some(entry) = doc.get(properties, "Timeout") {
-        cx.range("timeout", entry.value, "Timeout", (1, 86400), None, " s");
+        cx.limit(&TIMEOUT, entry.value, "Timeout");
     }
     if let Some(entry) = doc.get(properties, "InstanceConcurrency") {
-        cx.range(
-            "instance-concurrency",
-            entry.value,
-            "InstanceConcurrency",
-            (1, 100),
-            None,
-            " in a Fun template",
-        );
+        cx.limit(&FUN_CONCURRENCY, entry.value, "InstanceConcurrency");
     }
     if let Some(entry) = doc.get(properties, "CAPort") {
-        cx.range("port", entry.value, "CAPort", (1, 65535), None, "");
+        cx.limit(&PORT, entry.value, "CAPort");
     }
     if let Some(entry) = doc.get(properties, "Description") {
         cx.string(entry.value, "Description");
@@ -487,14 +473,7 @@ fn lifecycle(cx: &mut Context, id: NodeId) {
             cx.handler(handler, &format!("{hook} Handler"));
         }
         if let Some(timeout) = doc.get(map, "Timeout") {
-            cx.range(
-                "hook-timeout",
-                timeout.value,
-                &format!("{hook} Timeout"),
-                (1, 90),
-                None,
-                " s",
-            );
+            cx.limit(&HOOK_TIMEOUT, timeout.value, &format!("{hook} Timeout"));
         }
     }
 }

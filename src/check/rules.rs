@@ -38,6 +38,66 @@ pub enum RuntimeKind {
     Unknown,
 }
 
+/// A numeric setting's documented range (FC-FACTS: names, handler strings, ranges), and the rule
+/// and unit its diagnostics use.
+pub struct Limit {
+    pub rule: &'static str,
+    pub range: (i64, i64),
+    pub step: Option<i64>,
+    /// Shown after the range in messages: a unit, or which product the range is for.
+    pub unit: &'static str,
+}
+
+pub const MEMORY_SIZE: Limit = Limit {
+    rule: "memory-size",
+    range: (128, 32768),
+    step: Some(64),
+    unit: " MB",
+};
+pub const TIMEOUT: Limit = Limit {
+    rule: "timeout",
+    range: (1, 86400),
+    step: None,
+    unit: " s",
+};
+pub const INITIALIZATION_TIMEOUT: Limit = Limit {
+    rule: "initialization-timeout",
+    range: (1, 300),
+    step: None,
+    unit: " s",
+};
+/// PreStop and PreFreeze hooks.
+pub const HOOK_TIMEOUT: Limit = Limit {
+    rule: "hook-timeout",
+    range: (1, 90),
+    step: None,
+    unit: " s",
+};
+pub const PORT: Limit = Limit {
+    rule: "port",
+    range: (1, 65535),
+    step: None,
+    unit: "",
+};
+pub const FC3_CONCURRENCY: Limit = Limit {
+    rule: "instance-concurrency",
+    range: (1, 200),
+    step: None,
+    unit: "",
+};
+pub const FUN_CONCURRENCY: Limit = Limit {
+    rule: "instance-concurrency",
+    range: (1, 100),
+    step: None,
+    unit: " in a Fun template",
+};
+pub const FC2_CONCURRENCY: Limit = Limit {
+    rule: "instance-concurrency",
+    range: (1, 100),
+    step: None,
+    unit: " for FC 2.0 functions",
+};
+
 pub struct Context<'a> {
     pub doc: &'a Document,
     source: &'a str,
@@ -251,6 +311,11 @@ impl<'a> Context<'a> {
             format!("{what} must be true or false, found {found}"),
             format!("write {what}: true or {what}: false, without quotes"),
         );
+    }
+
+    /// A value checked against one of FC's documented [`Limit`]s.
+    pub fn limit(&mut self, limit: &Limit, id: NodeId, what: &str) -> Option<i64> {
+        self.range(limit.rule, id, what, limit.range, limit.step, limit.unit)
     }
 
     /// An integer in `min..=max`, optionally in steps of `step` counted from `min`.

@@ -112,6 +112,21 @@ struct Keys {
     environment: &'static str,
 }
 
+const FUN_KEYS: Keys = Keys {
+    handler: "Handler",
+    memory: "MemorySize",
+    timeout: "Timeout",
+    environment: "EnvironmentVariables",
+};
+
+/// Both Serverless Devs editions name them alike.
+const DEVS_KEYS: Keys = Keys {
+    handler: "handler",
+    memory: "memorySize",
+    timeout: "timeout",
+    environment: "environmentVariables",
+};
+
 fn common(props: &Value, keys: &Keys, settings: &mut Settings) {
     if let Some(handler) = text(props.get(keys.handler)) {
         settings.handler = handler;
@@ -142,16 +157,7 @@ fn fun_function(document: &Value, name: &str, settings: &mut Settings) -> bool {
         }
         let props = function.get("Properties").cloned().unwrap_or(Value::Null);
         settings.service_name = service_name.clone();
-        common(
-            &props,
-            &Keys {
-                handler: "Handler",
-                memory: "MemorySize",
-                timeout: "Timeout",
-                environment: "EnvironmentVariables",
-            },
-            settings,
-        );
+        common(&props, &FUN_KEYS, settings);
         settings.initializer = text(props.get("Initializer"));
         if let Some(t) = number(props.get("InitializationTimeout")) {
             settings.initialization_timeout_s = t;
@@ -175,16 +181,7 @@ fn fc3_function(document: &Value, name: &str, settings: &mut Settings) -> bool {
         if function_name != name {
             continue;
         }
-        common(
-            props,
-            &Keys {
-                handler: "handler",
-                memory: "memorySize",
-                timeout: "timeout",
-                environment: "environmentVariables",
-            },
-            settings,
-        );
+        common(props, &DEVS_KEYS, settings);
         if let Some(region) = text(props.get("region")) {
             settings.region = region;
         }
@@ -216,16 +213,7 @@ fn fc_v1_function(document: &Value, name: &str, settings: &mut Settings) -> bool
         if text(function.get("name")).as_deref() != Some(name) {
             continue;
         }
-        common(
-            function,
-            &Keys {
-                handler: "handler",
-                memory: "memorySize",
-                timeout: "timeout",
-                environment: "environmentVariables",
-            },
-            settings,
-        );
+        common(function, &DEVS_KEYS, settings);
         if let Some(region) = text(props.get("region")) {
             settings.region = region;
         }

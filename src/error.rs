@@ -7,6 +7,8 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
+
 /// What went wrong, which decides the exit code (README: exit codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -45,13 +47,6 @@ impl ErrorKind {
             ErrorKind::Interrupted => 130,
         }
     }
-}
-
-/// A file position an error applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub file: PathBuf,
-    pub line: Option<usize>,
 }
 
 /// Boxed so that `Result<T, Error>` stays small on the happy path.
@@ -110,10 +105,7 @@ impl Error {
     }
 
     pub fn at(mut self, file: impl Into<PathBuf>, line: Option<usize>) -> Self {
-        self.0.location = Some(Location {
-            file: file.into(),
-            line,
-        });
+        self.0.location = Some(Location::line(file, line));
         self
     }
 
@@ -134,15 +126,6 @@ impl Error {
 
     pub fn exit_code(&self) -> i32 {
         self.exit_code.unwrap_or_else(|| self.kind.exit_code())
-    }
-}
-
-/// `io::Error`'s Display without the `(os error 2)` suffix, which tells a user nothing.
-fn describe_io(error: &io::Error) -> String {
-    let text = error.to_string();
-    match text.find(" (os error") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
     }
 }
 
@@ -172,6 +155,244 @@ impl std::ops::Deref for Error {
 
     fn deref(&self) -> &Details {
         &self.0
+    }
+}
+
+/// cargo fc's exit statuses (README: exit codes). A failure's status is decided by what kind of
+/// thing went wrong, never by which code path noticed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Exit {
+    /// Reading or writing a file failed for a reason outside cargo fc's control.
+    Io,
+    /// Bad command-line arguments, configuration or project layout.
+    Usage,
+    /// The verify step rejected a built executable or library.
+    Verify,
+    /// The package could not be written (unsafe entry, duplicate, too large).
+    Pack,
+    /// A tool cargo fc needs is missing, or the Docker engine cannot be reached.
+    Tool,
+    /// The deployment template has errors.
+    Template,
+    /// The function failed when run: it reported failure, crashed, timed out or ran out of
+    /// memory.
+    Function,
+    /// Deploying failed: the FC API refused a request, or the deploy tool cargo fc handed over
+    /// to failed (its own status is in the message).
+    Deploy,
+    /// Cargo reported a failed build; its own messages are already on screen.
+    Build,
+    /// Interrupted by Ctrl-C or SIGTERM.
+    Interrupted,
+}
+
+impl Exit {
+    pub fn code(self) -> i32 {
+        match self {
+            Exit::Io => 1,
+            Exit::Usage => 2,
+            Exit::Verify => 3,
+            Exit::Pack => 4,
+            Exit::Tool => 5,
+            Exit::Template => 6,
+            Exit::Function => 7,
+            Exit::Deploy => 8,
+            Exit::Build => 101,
+            Exit::Interrupted => 130,
+        }
+    }
+}
+
+/// A place in a file that a failure applies to. Lines and columns are 1-based; the column
+/// counts characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// How many characters from `column` the offending value covers, for the caret line.
+    pub width: Option<usize>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Self {
+            file: file.into(),
+            line: None,
+            column: None,
+            width: None,
+        }
+    }
+
+    pub fn line(file: impl Into<PathBuf>, line: Option<usize>) -> Self {
+        Self {
+            line,
+            ..Self::file(file)
+        }
+    }
+}
+
+/// What every user-caused failure says about itself. The `Display` text is the one-line
+/// message: what failed, in the user's terms.
+pub trait Failure: fmt::Display + fmt::Debug + Send + Sync + 'static {
+    /// The exit status this failure ends cargo fc with.
+    fn exit(&self) -> Exit;
+
+    /// A stable name for the failure, e.g. `project.unknown-key`: what JSON consumers and tests
+    /// match on instead of the message's wording.
+    fn kind(&self) -> &'static str;
+
+    /// Where in which file the problem is, when it is in a file.
+    fn location(&self) -> Option<Location> {
+        None
+    }
+
+    /// Lines of detail shown under the message (offending symbols, the runtime's ceiling).
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// What to do about it.
+    fn help(&self) -> Option<String> {
+        None
+    }
+
+    /// The failure's own structured fields, for the JSON form.
+    fn details(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+
+    /// For [`Error::downcast_ref`].
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+/// Implements [`Failure::as_any`]; every implementation's is the same line.
+#[macro_export]
+macro_rules! failure_any {
+    () => {
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+    };
+}
+
+/// An `io::Error` as a user reads it: its description without the `(os error N)` suffix, which
+/// tells a user nothing. This is the one place that suffix is stripped.
+pub fn describe_io(error: &io::Error) -> String {
+    strip_os_error(&error.to_string())
+}
+
+/// `text` without a trailing ` (os error N)`.
+pub fn strip_os_error(text: &str) -> String {
+    match text.find(" (os error") {
+        Some(cut) => text[..cut].to_string(),
+        None => text.to_string(),
+    }
+}
+
+/// A file operation that failed for a reason outside cargo fc's control (exit 1).
+#[derive(Debug)]
+pub struct IoError {
+    /// What cargo fc was doing, as a verb phrase: "read", "create a temporary folder in".
+    pub action: String,
+    pub path: PathBuf,
+    pub source: io::Error,
+}
+
+impl IoError {
+    pub fn new(action: impl Into<String>, path: &Path, source: io::Error) -> Self {
+        Self {
+            action: action.into(),
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for IoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not {} {}: {}",
+            self.action,
+            self.path.display(),
+            describe_io(&self.source)
+        )
+    }
+}
+
+impl Failure for IoError {
+    fn exit(&self) -> Exit {
+        Exit::Io
+    }
+
+    fn kind(&self) -> &'static str {
+        "io"
+    }
+
+    fn details(&self) -> serde_json::Value {
+        serde_json::json!({
+            "action": self.action,
+            "path": self.path,
+            "error": describe_io(&self.source),
+        })
+    }
+
+    failure_any!();
+}
+
+/// Shorthand for the most common failure: `map_err(io("read", path))`.
+pub fn io<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(io::Error) -> Error + 'p {
+    move |source| IoError::new(action, path, source).into()
+}
+
+/// Ctrl-C or SIGTERM stopped the command (exit 130). `what` says what was cleaned up.
+#[derive(Debug)]
+pub struct Interrupted {
+    pub cleaned_up: Option<String>,
+}
+
+impl fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.cleaned_up {
+            Some(what) => write!(f, "interrupted; {what}"),
+            None => f.write_str("interrupted"),
+        }
+    }
+}
+
+impl Failure for Interrupted {
+    fn exit(&self) -> Exit {
+        Exit::Interrupted
+    }
+
+    fn kind(&self) -> &'static str {
+        "interrupted"
+    }
+
+    failure_any!();
+}
+
+/// Transitional: a stage's typed failure carried in the older message-based error.
+impl<F: Failure> From<F> for Error {
+    fn from(failure: F) -> Self {
+        let kind = match failure.exit() {
+            Exit::Io => ErrorKind::Io,
+            Exit::Usage => ErrorKind::Config,
+            Exit::Verify => ErrorKind::Verify,
+            Exit::Pack => ErrorKind::Pack,
+            Exit::Tool | Exit::Deploy => ErrorKind::Tool,
+            Exit::Template => ErrorKind::Check,
+            Exit::Function => ErrorKind::Function,
+            Exit::Build => ErrorKind::Build,
+            Exit::Interrupted => ErrorKind::Interrupted,
+        };
+        let mut error = Error::new(kind, failure.to_string()).with_exit_code(failure.exit().code());
+        error.0.location = failure.location();
+        error.0.notes = failure.notes();
+        error.0.help = failure.help();
+        error
     }
 }
 

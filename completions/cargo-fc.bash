@@ -1266,7 +1266,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__pack)
-            opts="-F -j -o -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --output --include --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-F -j -o -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --output --include --container --tag --base --push --registry-user --write-template --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1313,6 +1313,18 @@ _cargo__fc() {
                     return 0
                     ;;
                 --include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

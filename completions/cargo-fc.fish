@@ -86,6 +86,9 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -s j -l jobs -d 'Number of parallel jobs cargo runs' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -s o -l output -d 'Where to write the zip (only with one function; default: <target-dir>/fc/<bin>.zip)' -r -F
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l include -d 'Add assets: a file, folder or glob relative to the package, optionally `SRC:DEST` to place them under DEST in the zip (repeatable)' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l tag -d 'The image\'s tag (default: the template\'s customContainerConfig.image, else <function>:<crate version>)' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l base -d 'What the image is made on: `minimal` (default: the bootstrap, the libraries it links, CA certificates), `debian` (the runtime\'s Debian, when the engine has it) or any image in the engine' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l registry-user -d 'User name for the registry; the password is read from standard input (default: the Docker configuration\'s credentials)' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stderr is a terminal and `NO_COLOR` is not set'
 always\t''
 never\t''"
@@ -102,6 +105,9 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l frozen -d 'Equivalent to --locked and --offline'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l no-verify -d 'Skip checking the executables against the runtime (the package may then fail to start on FC)'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l no-build -d 'Pack the bootstrap the last build left instead of building first'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l container -d 'Make a container image (custom-container function) instead of a zip, loaded into the Docker engine'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l push -d 'Push the image to the registry its tag names, and print the digest'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l write-template -d 'Write the pushed digest into the template\'s customContainerConfig.image'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -s v -l verbose -d 'Use verbose output (-vv also makes cargo verbose)'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -s q -l quiet -d 'Print only errors and results'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -159,6 +159,31 @@ pub struct PackArgs {
     /// Add assets: a file, folder or glob relative to the package, optionally `SRC:DEST` to place them under DEST in the zip (repeatable).
     #[arg(long = "include", value_name = "SRC[:DEST]")]
     pub includes: Vec<String>,
+    #[command(flatten)]
+    pub container: ContainerArgs,
+}
+
+/// `pack --container`: an image instead of a zip.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ContainerArgs {
+    /// Make a container image (custom-container function) instead of a zip, loaded into the Docker engine.
+    #[arg(long, conflicts_with = "output")]
+    pub container: bool,
+    /// The image's tag (default: the template's customContainerConfig.image, else <function>:<crate version>).
+    #[arg(long, value_name = "TAG", requires = "container")]
+    pub tag: Option<String>,
+    /// What the image is made on: `minimal` (default: the bootstrap, the libraries it links, CA certificates), `debian` (the runtime's Debian, when the engine has it) or any image in the engine.
+    #[arg(long, value_name = "BASE", requires = "container")]
+    pub base: Option<String>,
+    /// Push the image to the registry its tag names, and print the digest.
+    #[arg(long, requires = "container")]
+    pub push: bool,
+    /// User name for the registry; the password is read from standard input (default: the Docker configuration's credentials).
+    #[arg(long, value_name = "NAME", requires = "push")]
+    pub registry_user: Option<String>,
+    /// Write the pushed digest into the template's customContainerConfig.image.
+    #[arg(long, requires = "push")]
+    pub write_template: bool,
 }
 
 #[derive(Debug, Args, Clone)]

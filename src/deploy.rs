@@ -190,6 +190,7 @@ pub fn command(selection: &Selection, args: &DeployArgs, ui: &Ui) -> Result<()> 
         no_build: args.no_build,
         output: None,
         includes: Vec::new(),
+        container: Default::default(),
     };
     crate::pack_functions(&subset, &pack_args, ui)?;
     let program = which::which(tool.program()).map_err(|_| missing_tool(tool, &zips))?;

@@ -6,6 +6,7 @@
 pub mod build;
 pub mod check;
 pub mod cli;
+pub mod container;
 pub mod deploy;
 pub mod doctor;
 pub mod error;
@@ -167,6 +168,10 @@ fn assets_of(project: &Project, function: &Function, extra: &[String]) -> Result
 
 fn pack_command(selection: &Selection, args: &PackArgs, ui: &Ui) -> Result<()> {
     let project = project::load(selection)?;
+    if args.container.container {
+        container::pack_command(&project, args, ui)?;
+        return check::findings_for_pack(&project, ui);
+    }
     pack_functions(&project, args, ui)?;
     check::findings_for_pack(&project, ui)
 }
@@ -178,18 +183,15 @@ pub struct Packed {
     pub package: pack::Package,
 }
 
-/// Build (unless `--no-build`), verify and pack every selected function: the pipeline `pack`,
-/// `local` and `deploy` share.
-pub fn pack_functions(project: &Project, args: &PackArgs, ui: &Ui) -> Result<Vec<Packed>> {
+/// Build (unless `--no-build`) every selected function and resolve its assets: what a zip and
+/// an image are both made of. Assets are resolved first, so that a bad include fails before a
+/// long build.
+pub fn build_with_assets(
+    project: &Project,
+    args: &PackArgs,
+    ui: &Ui,
+) -> Result<Vec<(Built, Vec<pack::Entry>)>> {
     let options = BuildOptions::from_args(&args.build)?;
-    if args.output.is_some() && project.functions.len() > 1 {
-        return Err(Error::config(format!(
-            "--output names one zip, but {} functions are selected",
-            project.functions.len()
-        ))
-        .help("select one with --bin NAME, or leave out --output to get <target-dir>/fc/<bin>.zip each"));
-    }
-    // Assets are resolved first so that a bad include fails before a long build.
     let mut assets = Vec::new();
     for function in &project.functions {
         assets.push(assets_of(project, function, &args.includes)?);
@@ -213,25 +215,48 @@ pub fn pack_functions(project: &Project, args: &PackArgs, ui: &Ui) -> Result<Vec
                     builder: None,
                     executable: bootstrap.clone(),
                     bootstrap,
+                    image: None,
                 })
             })
             .collect::<Result<Vec<_>>>()?
     } else {
         build::build(project, &options, ui)?
     };
+    Ok(built
+        .into_iter()
+        .map(|item| {
+            let index = project
+                .functions
+                .iter()
+                .position(|f| {
+                    f.bin == item.function.bin && f.package_id == item.function.package_id
+                })
+                .expect("built functions come from the project");
+            (item, assets[index].clone())
+        })
+        .collect())
+}
+
+/// Build (unless `--no-build`), verify and pack every selected function: the pipeline `pack`,
+/// `local` and `deploy` share.
+pub fn pack_functions(project: &Project, args: &PackArgs, ui: &Ui) -> Result<Vec<Packed>> {
+    let options = BuildOptions::from_args(&args.build)?;
+    if args.output.is_some() && project.functions.len() > 1 {
+        return Err(Error::config(format!(
+            "--output names one zip, but {} functions are selected",
+            project.functions.len()
+        ))
+        .help("select one with --bin NAME, or leave out --output to get <target-dir>/fc/<bin>.zip each"));
+    }
+    let built = build_with_assets(project, args, ui)?;
     let mut packed = Vec::new();
-    for item in built {
-        let index = project
-            .functions
-            .iter()
-            .position(|f| f.bin == item.function.bin && f.package_id == item.function.package_id)
-            .expect("built functions come from the project");
-        let glibc = verify_built(&item, &assets[index], &options, ui)?;
+    for (item, assets) in built {
+        let glibc = verify_built(&item, &assets, &options, ui)?;
         let output: PathBuf = match &args.output {
             Some(path) => std::path::absolute(path).map_err(|e| Error::io("resolve", path, e))?,
             None => project.zip_path(&item.function),
         };
-        let package = pack::write_zip(&item.bootstrap, &assets[index], &output, ui)?;
+        let package = pack::write_zip(&item.bootstrap, &assets, &output, ui)?;
         ui.status(
             "Packed",
             format!(

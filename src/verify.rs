@@ -91,8 +91,59 @@ pub fn inspect(path: &Path) -> Result<ElfFacts> {
 }
 
 fn inspect_bytes(data: &[u8]) -> std::result::Result<ElfFacts, String> {
+    let linking = linking(data)?;
+    if !linking.is_executable {
+        return Err("is not an executable (a shared library or object file?)".into());
+    }
+    let mut facts = ElfFacts {
+        needed: linking.needed,
+        is_static: linking.is_static,
+        ..ElfFacts::default()
+    };
+    // Keyed by version name: the runtime's ceilings are per family, whichever library it is.
+    for ((library, version), symbols) in linking.needs {
+        facts
+            .versions
+            .entry(version)
+            .or_insert_with(|| VersionNeed {
+                library,
+                symbols: BTreeSet::new(),
+            })
+            .symbols
+            .extend(symbols);
+    }
+    Ok(facts)
+}
+
+/// How an ELF object (an executable or a shared library) links at run time: what the dynamic
+/// loader must find for it and what it offers others. A custom container's image carries its
+/// own libraries, so its check resolves these facts against the files in the image, as the
+/// loader will, instead of against a runtime's table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Linking {
+    /// `DT_SONAME`: the name other objects link it by.
+    pub soname: Option<String>,
+    /// `PT_INTERP`: the loader the kernel starts an executable with.
+    pub interpreter: Option<String>,
+    /// `DT_NEEDED` entries, in order.
+    pub needed: Vec<String>,
+    /// `DT_RUNPATH` / `DT_RPATH` folders, searched before the system folders.
+    pub runpath: Vec<String>,
+    /// (library, version name) it needs → the symbols that need it (none for a version only the
+    /// version table names).
+    pub needs: BTreeMap<(String, String), BTreeSet<String>>,
+    /// Version names it defines (`GLIBC_2.36`), its own base version excluded.
+    pub defines: BTreeSet<String>,
+    /// Whether it has no dynamic section (a static executable).
+    pub is_static: bool,
+    /// Whether it is an executable rather than a shared library or an object file.
+    pub is_executable: bool,
+}
+
+/// Reads how a 64-bit x86-64 ELF object links; the error says what it is instead.
+pub fn linking(data: &[u8]) -> std::result::Result<Linking, String> {
     if data.get(..4) != Some(b"\x7fELF") {
-        return Err("is not an ELF executable".into());
+        return Err("is not an ELF executable or library".into());
     }
     // Byte 4 of the identification is the file class.
     if data.get(4) != Some(&elf::ELFCLASS64.0) {
@@ -110,41 +161,67 @@ fn inspect_bytes(data: &[u8]) -> std::result::Result<ElfFacts, String> {
     }
     let sections = header.sections(endian, data).map_err(malformed)?;
     let segments = header.program_headers(endian, data).map_err(malformed)?;
-    let has_interpreter = segments.iter().any(|s| s.p_type(endian) == elf::PT_INTERP);
-
-    let mut facts = ElfFacts::default();
+    let mut facts = Linking::default();
     let mut pie_flag = false;
-    match sections.dynamic(endian, data).map_err(malformed)? {
-        Some((entries, strings_index)) => {
-            let strings = sections
-                .strings(endian, data, strings_index)
-                .map_err(malformed)?;
-            for entry in entries {
-                match entry.d_tag(endian) {
-                    elf::DT_NEEDED => {
-                        let name = entry.string(endian, strings).map_err(malformed)?;
-                        facts
-                            .needed
-                            .push(String::from_utf8_lossy(name).into_owned());
-                    }
-                    elf::DT_FLAGS_1 => {
-                        pie_flag = Into::<u64>::into(entry.d_val(endian)) & elf::DF_1_PIE.0 != 0;
-                    }
-                    _ => {}
+    for segment in segments {
+        if segment.p_type(endian) != elf::PT_INTERP {
+            continue;
+        }
+        let bytes = segment
+            .data(endian, data)
+            .map_err(|()| "is a malformed ELF file (PT_INTERP out of bounds)".to_string())?;
+        let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+        facts.interpreter = Some(String::from_utf8_lossy(&bytes[..end]).into_owned());
+    }
+    let dynamic = sections.dynamic(endian, data).map_err(malformed)?;
+    facts.is_static = dynamic.is_none();
+    if let Some((entries, strings_index)) = dynamic {
+        let strings = sections
+            .strings(endian, data, strings_index)
+            .map_err(malformed)?;
+        for entry in entries {
+            let text = || {
+                entry
+                    .string(endian, strings)
+                    .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+                    .map_err(malformed)
+            };
+            match entry.d_tag(endian) {
+                elf::DT_NEEDED => facts.needed.push(text()?),
+                elf::DT_SONAME => facts.soname = Some(text()?),
+                elf::DT_FLAGS_1 => {
+                    pie_flag = Into::<u64>::into(entry.d_val(endian)) & elf::DF_1_PIE.0 != 0;
                 }
+                elf::DT_RUNPATH | elf::DT_RPATH => facts.runpath.extend(
+                    text()?
+                        .split(':')
+                        .filter(|folder| !folder.is_empty())
+                        .map(str::to_string),
+                ),
+                _ => {}
             }
         }
-        None => facts.is_static = true,
     }
-    let executable = match header.e_type(endian) {
+    facts.is_executable = match header.e_type(endian) {
         elf::ET_EXEC => true,
-        elf::ET_DYN => has_interpreter || pie_flag,
+        elf::ET_DYN => facts.interpreter.is_some() || pie_flag,
         _ => false,
     };
-    if !executable {
-        return Err("is not an executable (a shared library or object file?)".into());
+    let lossy = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    if let Some((mut needs, strings_index)) =
+        sections.gnu_verneed(endian, data).map_err(malformed)?
+    {
+        let strings = sections
+            .strings(endian, data, strings_index)
+            .map_err(malformed)?;
+        while let Some((need, mut auxes)) = needs.next().map_err(malformed)? {
+            let library = lossy(need.file(endian, strings).map_err(malformed)?);
+            while let Some(aux) = auxes.next().map_err(malformed)? {
+                let version = lossy(aux.name(endian, strings).map_err(malformed)?);
+                facts.needs.entry((library.clone(), version)).or_default();
+            }
+        }
     }
-
     if let Some(versions) = sections.versions(endian, data).map_err(malformed)? {
         let symbols = sections
             .symbols(endian, data, elf::SHT_DYNSYM)
@@ -162,33 +239,27 @@ fn inspect_bytes(data: &[u8]) -> std::result::Result<ElfFacts, String> {
             };
             let name = symbols.symbol_name(endian, symbol).map_err(malformed)?;
             facts
-                .versions
-                .entry(String::from_utf8_lossy(version.name()).into_owned())
-                .or_insert_with(|| VersionNeed {
-                    library: String::from_utf8_lossy(library).into_owned(),
-                    symbols: BTreeSet::new(),
-                })
-                .symbols
-                .insert(String::from_utf8_lossy(name).into_owned());
+                .needs
+                .entry((lossy(library), lossy(version.name())))
+                .or_default()
+                .insert(lossy(name));
         }
     }
-    // Version requirements no symbol refers to still have to be met by the loader.
-    if let Some((mut needs, strings_index)) =
-        sections.gnu_verneed(endian, data).map_err(malformed)?
+    if let Some((mut definitions, strings_index)) =
+        sections.gnu_verdef(endian, data).map_err(malformed)?
     {
         let strings = sections
             .strings(endian, data, strings_index)
             .map_err(malformed)?;
-        while let Some((need, mut auxes)) = needs.next().map_err(malformed)? {
-            let library = String::from_utf8_lossy(need.file(endian, strings).map_err(malformed)?)
-                .into_owned();
-            while let Some(aux) = auxes.next().map_err(malformed)? {
-                let name = String::from_utf8_lossy(aux.name(endian, strings).map_err(malformed)?)
-                    .into_owned();
-                facts.versions.entry(name).or_insert_with(|| VersionNeed {
-                    library: library.clone(),
-                    symbols: BTreeSet::new(),
-                });
+        while let Some((definition, mut auxes)) = definitions.next().map_err(malformed)? {
+            // The base definition is the object's own name, not a version others can need.
+            if definition.vd_flags.get(endian).0 & elf::VER_FLG_BASE.0 != 0 {
+                continue;
+            }
+            if let Some(aux) = auxes.next().map_err(malformed)? {
+                facts
+                    .defines
+                    .insert(lossy(aux.name(endian, strings).map_err(malformed)?));
             }
         }
     }

@@ -712,6 +712,10 @@ impl Builder for DockerBuilder {
         BuilderKind::Docker
     }
 
+    fn image(&self) -> Option<&str> {
+        Some(&self.image)
+    }
+
     fn run(&self, args: &[String], output: &mut CargoOutput) -> Result<()> {
         let clock = Stopwatch::new(&self.ui);
         self.layout.create()?;

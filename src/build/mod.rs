@@ -53,6 +53,10 @@ pub trait Builder {
     fn kind(&self) -> BuilderKind;
     /// Runs cargo with `args` (everything after `cargo`'s subcommand), reporting its output to `output`.
     fn run(&self, args: &[String], output: &mut CargoOutput) -> Result<()>;
+    /// The Docker image the build runs in, for builders that use one.
+    fn image(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// What `cargo fc build` was asked for, beyond the selection of functions.
@@ -125,6 +129,9 @@ pub struct Built {
     /// Where cargo wrote the executable.
     pub executable: PathBuf,
     pub bootstrap: PathBuf,
+    /// The Docker image it was built in (docker builder): the environment whose libraries it
+    /// was linked against.
+    pub image: Option<String>,
 }
 
 /// The cargo arguments for building `functions`, shared by every builder.
@@ -334,6 +341,7 @@ pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<B
                 builder: Some(kind),
                 executable,
                 bootstrap,
+                image: builder.image().map(str::to_string),
             });
         }
     }

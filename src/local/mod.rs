@@ -134,6 +134,7 @@ fn prepare(selection: &Selection, common: &LocalCommon, ui: &Ui) -> Result<Prepa
         no_build: common.no_build,
         output: None,
         includes: Vec::new(),
+        container: Default::default(),
     };
     let packed = crate::pack_functions(&project, &pack_args, ui)?
         .pop()

@@ -412,7 +412,10 @@ fn make(
     let mut env: Vec<(String, String)> = Vec::new();
     let mut system = None;
     let exported = match base.image(built.runtime) {
-        Some(image) => Some(base::export(engine, &image, base == Base::Debian, &work)?),
+        Some(image) => {
+            ui.status("Exporting", format!("base image {image} from the engine"));
+            Some(base::export(engine, &image, base == Base::Debian, &work)?)
+        }
         None => {
             let mut environment: Box<dyn files::View> = match &built.image {
                 Some(image) => Box::new(files::Image::new(engine, image)),

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
 pub mod fixture;
+pub mod registry;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -25,16 +26,33 @@ fn under_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
 }
 
-/// Whether the zig builder's tools are here. Under CI their absence fails the test; elsewhere
-/// the test says loudly that it is skipped.
+/// A test that cannot run here: under CI that is a failure; elsewhere the test says loudly that
+/// it is skipped.
+pub fn under_ci_or_skip(message: &str) {
+    assert!(!under_ci(), "{message}");
+    eprintln!("SKIPPED: {message}");
+}
+
+/// Whether the zig builder's tools are here (see [`under_ci_or_skip`]).
 pub fn zig_available() -> bool {
     let found = which::which_in("cargo-zigbuild", Some(tool_path()), repo_root()).is_ok();
     if !found {
-        let message = "cargo-zigbuild is not installed: run scripts/install-tools";
-        assert!(!under_ci(), "{message}");
-        eprintln!("SKIPPED: {message}");
+        under_ci_or_skip("cargo-zigbuild is not installed: run scripts/install-tools");
     }
     found
+}
+
+/// Whether a Docker engine answers the docker CLI (see [`under_ci_or_skip`]).
+pub fn engine_available() -> bool {
+    let answers = Command::new("docker")
+        .args(["version", "--format", "{{.Server.Version}}"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !answers {
+        under_ci_or_skip("no Docker engine answers the docker CLI");
+    }
+    answers
 }
 
 /// A cargo package in a temporary folder.

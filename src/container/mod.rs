@@ -499,7 +499,9 @@ fn make(
                 "{} in its image: {} libraries resolve{}",
                 function.bin,
                 walk.libraries.len(),
-                glibc.map_or_else(String::new, |v| format!(", glibc {v} in the image"))
+                glibc.map_or_else(String::new, |v| format!(
+                    ", its libc.so.6 defines symbol versions up to GLIBC_{v}"
+                ))
             ),
         );
     }

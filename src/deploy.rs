@@ -1,6 +1,6 @@
 //! `cargo fc deploy`: check, build, pack, then hand the package to the deploy tool the template
 //! is written for: Serverless Devs (`s deploy -y`) for an s.yaml, Fun (`fun deploy -y -t FILE`)
-//! for a template.yml (FC-FACTS: deploy tools).
+//! for a template.yml (docs/platform.md#template-formats).
 //!
 //! cargo fc never reads, prints or stores credentials: the tool reads its own configuration
 //! (`s config add`, `fun config`) and inherits the environment untouched.
@@ -34,7 +34,7 @@ impl DeployTool {
         }
     }
 
-    /// FC-FACTS: deploy tools. The npm package that provides the tool.
+    /// docs/platform.md#template-formats. The npm package that provides the tool.
     pub fn npm_package(self) -> &'static str {
         match self {
             DeployTool::S => "@serverless-devs/s",

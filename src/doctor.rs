@@ -20,8 +20,8 @@ use crate::build::zig::{self, ZigSource};
 use crate::build::{BuilderKind, cargo};
 use crate::cli::DeployTool;
 use crate::error::{Error, Result};
+use crate::platform::Runtime;
 use crate::project::{self, Project, Selection};
-use crate::runtime::Runtime;
 use crate::ui::Ui;
 
 /// How long a tool may take to print its version. `s -v` starts Node and can take seconds; a

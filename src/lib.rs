@@ -12,8 +12,8 @@ pub mod error;
 pub mod local;
 pub mod new;
 pub mod pack;
+pub mod platform;
 pub mod project;
-pub mod runtime;
 pub mod ui;
 pub mod verify;
 
@@ -242,12 +242,12 @@ pub fn pack_functions(project: &Project, args: &PackArgs, ui: &Ui) -> Result<Vec
                 package.sha256
             ),
         );
-        if package.size > pack::API_UPLOAD_LIMIT {
+        if package.size > platform::INLINE_CODE_LIMIT {
             ui.warn(format!(
                 "{} is {}, over the {} FC accepts through a direct API upload: deploy it through OSS (Serverless Devs and Fun do this for you)",
                 package.path.display(),
                 pack::human_size(package.size),
-                pack::human_size(pack::API_UPLOAD_LIMIT)
+                pack::human_size(platform::INLINE_CODE_LIMIT)
             ));
         }
         ui.json(&json!({

@@ -20,10 +20,6 @@ use crate::error::{Error, Result};
 use crate::project::IncludeSpec;
 use crate::ui::Ui;
 
-/// FC-FACTS: the package. Inline API uploads take at most 100 MB; tools and OSS take 500 MB.
-pub const API_UPLOAD_LIMIT: u64 = 100 * 1000 * 1000;
-pub const PACKAGE_LIMIT: u64 = 500 * 1000 * 1000;
-
 /// One file to put in the zip.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -398,12 +394,12 @@ pub fn write_zip(bootstrap: &Path, assets: &[Entry], output: &Path, ui: &Ui) -> 
         .metadata()
         .map_err(|e| Error::io("read", partial.path(), e))?
         .len();
-    if size > PACKAGE_LIMIT {
+    if size > crate::platform::PACKAGE_LIMIT {
         return Err(Error::pack(format!(
             "the package for {} would be {}, over FC's {} limit for code packages",
             output.display(),
             human_size(size),
-            human_size(PACKAGE_LIMIT)
+            human_size(crate::platform::PACKAGE_LIMIT)
         ))
         .help("leave large assets out of `include` and load them at run time from OSS or NAS; the previous package was kept"));
     }

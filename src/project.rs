@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::build::BuilderKind;
 use crate::error::{Error, ErrorKind, Result};
-use crate::runtime::Runtime;
+use crate::platform::{self, Runtime};
 
 /// Which part of the workspace the command works on, as the global flags say.
 #[derive(Debug, Clone, Default)]
@@ -275,35 +275,18 @@ fn function_name(
         }
         FunctionNames::PerBin(names) => names.get(bin).cloned().unwrap_or_else(|| bin.to_string()),
     };
-    if let Err(problem) = check_function_name(&name) {
+    if let Some(problem) = platform::name_problem(&name, platform::FUNCTION_NAME_MAX) {
         return Err(Error::config(format!("function name `{name}` {problem}"))
-            .at(manifest, locate_key(manifest, "package.metadata.fc", "function"))
-            .help("FC function names match ^[_a-zA-Z][-_a-zA-Z0-9]*$ and are at most 64 characters: set `function` in [package.metadata.fc]"));
+            .at(
+                manifest,
+                locate_key(manifest, "package.metadata.fc", "function"),
+            )
+            .help(format!(
+                "{}: set `function` in [package.metadata.fc]",
+                platform::function_name_help()
+            )));
     }
     Ok(name)
-}
-
-/// FC-FACTS: names. Function names are 1–64 characters of `[-_a-zA-Z0-9]`, not starting with a
-/// digit or a dash.
-pub fn check_function_name(name: &str) -> std::result::Result<(), String> {
-    let mut chars = name.chars();
-    match chars.next() {
-        None => return Err("is empty".into()),
-        Some(c) if !(c.is_ascii_alphabetic() || c == '_') => {
-            return Err(format!("starts with `{c}`"));
-        }
-        _ => {}
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-    {
-        return Err(format!("contains `{c}`"));
-    }
-    if name.len() > 64 {
-        return Err(format!("is {} characters long", name.len()));
-    }
-    Ok(())
 }
 
 /// `[*.metadata.fc]` as written, before defaults apply.
@@ -415,7 +398,7 @@ impl RawConfig {
                     config.template = Some(base.join(path));
                 }
                 unknown => {
-                    let suggestion = closest(unknown, KEYS)
+                    let suggestion = crate::ui::closest(unknown, KEYS)
                         .map(|k| format!("did you mean `{k}`? "))
                         .unwrap_or_default();
                     return Err(
@@ -482,31 +465,6 @@ pub fn locate_key(manifest: &Path, section: &str, key: &str) -> Option<usize> {
         }
     }
     fallback.or_else(|| text.lines().position(|l| l.trim() == header).map(|i| i + 1))
-}
-
-/// The known name closest to a misspelt one, if it is close enough to be a typo.
-pub fn closest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
-    known
-        .iter()
-        .map(|k| (edit_distance(word, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -602,19 +560,9 @@ mod tests {
     }
 
     #[test]
-    fn function_names_follow_fc_rules() {
-        assert!(check_function_name("hello-world_1").is_ok());
-        assert!(check_function_name("_x").is_ok());
-        assert!(check_function_name("1abc").is_err());
-        assert!(check_function_name("a.b").is_err());
-        assert!(check_function_name(&"a".repeat(65)).is_err());
-        assert!(check_function_name("").is_err());
-    }
-
-    #[test]
     fn typos_find_their_key() {
-        assert_eq!(closest("buildr", KEYS), Some("builder"));
-        assert_eq!(closest("includes", KEYS), Some("include"));
-        assert_eq!(closest("zzzzzz", KEYS), None);
+        assert_eq!(crate::ui::closest("buildr", KEYS), Some("builder"));
+        assert_eq!(crate::ui::closest("includes", KEYS), Some("include"));
+        assert_eq!(crate::ui::closest("zzzzzz", KEYS), None);
     }
 }

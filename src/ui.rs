@@ -162,6 +162,23 @@ impl Ui {
     }
 }
 
+/// The known name closest to a misspelt one, if it is close enough to be a typo: the "did you
+/// mean" of every message that names a key or a value.
+pub fn closest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    // Names are short; a long word cannot be a typo of one, and comparing it costs its length
+    // times theirs.
+    if word.len() > 64 {
+        return None;
+    }
+    known
+        .iter()
+        .filter(|k| k.len().abs_diff(word.len()) <= 2.max(k.len() / 3))
+        .map(|k| (strsim::levenshtein(word, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
 /// A progress display that may be absent (not a terminal, `CI`, `--quiet`).
 pub struct Progress(Option<ProgressBar>);
 

@@ -9,7 +9,7 @@ use object::read::elf::{Dyn, FileHeader, ProgramHeader, Sym};
 use object::{Endianness, SymbolIndex};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::runtime::{RUNTIMES, Runtime, SymbolVersion};
+use crate::platform::{RUNTIMES, Runtime, SymbolVersion};
 
 /// What an executable asks of the system that loads it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

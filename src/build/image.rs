@@ -6,8 +6,7 @@
 //! in the workspace, so a rust-toolchain file counts) without docs, only what compiling for
 //! x86_64-unknown-linux-gnu needs. This gives the image exactly the host's Rust version and
 //! needs no network for Rust at all; the price is that the host must run an x86_64 Linux
-//! toolchain, which is also the only architecture FC offers for custom runtimes (FC-FACTS:
-//! runtimes).
+//! toolchain, which is also the only architecture FC offers for custom runtimes (docs/platform.md#runtimes).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -27,8 +26,8 @@ use bollard::models::ImageInspect;
 use super::docker::{Engine, LABEL, describe, engine_error};
 use crate::cli::{ImageArgs, ImageCommand};
 use crate::error::{Error, Result};
+use crate::platform::{RUNTIMES, Runtime};
 use crate::project::{self, Selection};
-use crate::runtime::{RUNTIMES, Runtime};
 use crate::ui::Ui;
 
 /// The target the toolchain in a builder image compiles for and runs on.
@@ -36,6 +35,14 @@ const TOOLCHAIN_HOST: &str = "x86_64-unknown-linux-gnu";
 
 /// The repository builder images are tagged in: `cargo-fc/builder:<runtime>-rust-<version>`.
 pub const BUILDER_REPOSITORY: &str = "cargo-fc/builder";
+
+/// Debian packages every builder image installs: a C compiler and the C library's headers (Rust
+/// links through `cc`, and `-sys` crates compile C), pkg-config (how `-sys` crates find system
+/// libraries) and the CA certificates (so build scripts can fetch over HTTPS).
+pub const BUILDER_PACKAGES: &[&str] = &["gcc", "libc6-dev", "pkg-config", "ca-certificates"];
+
+/// Where Debian serves the releases marked `debian_archived`.
+pub const DEBIAN_ARCHIVE_MIRROR: &str = "http://archive.debian.org/debian";
 
 /// The embedded recipes, by runtime id.
 const RECIPES: &[(&str, &str)] = &[
@@ -691,7 +698,6 @@ pub fn recipes() -> impl Iterator<Item = (&'static Runtime, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::{BUILDER_PACKAGES, DEBIAN_ARCHIVE_MIRROR};
 
     const INSTRUCTIONS: &[&str] = &[
         "FROM",

@@ -20,8 +20,8 @@ use cargo_metadata::{Message, TargetKind};
 
 use crate::cli::BuildArgs;
 use crate::error::{Error, ErrorKind, Result};
+use crate::platform::Runtime;
 use crate::project::{Function, Project};
-use crate::runtime::Runtime;
 use crate::ui::{Progress, Ui};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use super::{Builder, BuilderKind, CargoOutput, run_host};
 use crate::error::{Error, Result};
-use crate::runtime::Runtime;
+use crate::platform::Runtime;
 
 pub(crate) const INSTALL_HELP: &str = "install both with `pip install ziglang cargo-zigbuild` (or `cargo install cargo-zigbuild` and zig from your package manager), or choose another builder with --builder";
 

@@ -22,8 +22,8 @@ use serde_json::json;
 
 use crate::cli::CheckArgs;
 use crate::error::{Error, ErrorKind, Result};
+use crate::platform::Runtime;
 use crate::project::{self, Project, Selection};
-use crate::runtime::Runtime;
 use crate::ui::Ui;
 
 pub use render::{render_human, to_json};

@@ -22,9 +22,6 @@ use crate::ui::Ui;
 use instance::{CallFailure, CodeDir, Instance};
 use settings::Settings;
 
-/// FC-FACTS: `x-fc-log-result` carries at most 4 KB of the invocation's log.
-const TAIL_LIMIT: usize = 4096;
-
 pub fn command(selection: &Selection, args: &LocalArgs, ui: &Ui) -> Result<()> {
     match &args.command {
         LocalCommand::Invoke(invoke) => {
@@ -350,7 +347,9 @@ async fn invoke_once(prepared: Prepared, event: Bytes, tail: bool, ui: &Ui) -> R
         text.push('\n');
         text.push_str(&report);
         text.push('\n');
-        let mut start = text.len().saturating_sub(TAIL_LIMIT);
+        let mut start = text
+            .len()
+            .saturating_sub(crate::platform::protocol::LOG_TAIL_LIMIT);
         while !text.is_char_boundary(start) {
             start += 1;
         }

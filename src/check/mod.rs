@@ -376,7 +376,12 @@ pub fn find_templates(project: &Project) -> Result<Vec<Found>> {
                 ))
                 .at(
                     &function.manifest_path,
-                    project::locate_key(&function.manifest_path, "package.metadata.fc", "template"),
+                    project::locate_key(
+                        &function.manifest_path,
+                        &["package", "metadata", "fc"],
+                        "template",
+                    )
+                    .and_then(|at| at.line),
                 )
                 .help("the path is relative to the package's Cargo.toml; fix it or remove the key to use template.yml / s.yaml next to the package"));
             }
@@ -614,12 +619,12 @@ fn load_project(selection: &Selection, have_template: bool) -> Result<Option<Pro
         Err(error)
             if have_template
                 && selection.manifest_path.is_none()
-                && error.kind == ErrorKind::Config =>
+                && crate::error::Failure::exit(&error) == crate::error::Exit::Usage =>
         {
             // A template can be checked on its own; a broken project must not hide its findings.
             Ok(None)
         }
-        Err(error) => Err(error),
+        Err(error) => Err(error.into()),
     }
 }
 

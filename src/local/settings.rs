@@ -245,6 +245,7 @@ mod tests {
             manifest_path: "Cargo.toml".into(),
             package_dir: ".".into(),
             config: FcConfig {
+                include_at: None,
                 runtime: Runtime::default_runtime(),
                 builder: None,
                 image: None,

@@ -47,6 +47,7 @@ impl State {
     }
 }
 
+/// Serves the function's HTTP trigger on 127.0.0.1:`port` until Ctrl-C.
 pub async fn serve(prepared: Prepared, port: u16, ui: &Ui) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use cargo_metadata::{Metadata, MetadataCommand, Package, TargetKind};
 use serde_json::Value;
 
-use crate::build::BuilderKind;
 use crate::error::{Exit, Failure, Location, Result, failure_any};
 use crate::platform::{self, NameProblem, Runtime};
 
@@ -282,6 +281,37 @@ impl Failure for ProjectError {
     }
 
     failure_any!();
+}
+
+/// The ways to compile a function; the configuration names one, the build stage runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BuilderKind {
+    /// cargo in a container of the runtime's Debian release, through the Docker engine.
+    Docker,
+    /// cargo-zigbuild, linking against the runtime's glibc version.
+    Zig,
+    /// The host's cargo, as is.
+    Cargo,
+}
+
+impl BuilderKind {
+    pub const ALL: [BuilderKind; 3] = [BuilderKind::Docker, BuilderKind::Zig, BuilderKind::Cargo];
+
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|kind| kind.name()).collect()
+    }
+
+    pub fn from_name(name: &str) -> Option<BuilderKind> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BuilderKind::Docker => "docker",
+            BuilderKind::Zig => "zig",
+            BuilderKind::Cargo => "cargo",
+        }
+    }
 }
 
 /// An asset to put in the package: `src` relative to the package, optionally placed at `dest`.

@@ -22,6 +22,7 @@ use cargo_metadata::{Message, TargetKind};
 
 use crate::error::{Exit, Failure, Interrupted, Result, failure_any};
 use crate::platform::Runtime;
+pub use crate::project::BuilderKind;
 use crate::project::{Function, Project};
 use crate::ui::{Progress, Ui};
 
@@ -178,36 +179,6 @@ impl Failure for BuildError {
     }
 
     failure_any!();
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum BuilderKind {
-    /// cargo in a container of the runtime's Debian release, through the Docker engine.
-    Docker,
-    /// cargo-zigbuild, linking against the runtime's glibc version.
-    Zig,
-    /// The host's cargo, as is.
-    Cargo,
-}
-
-impl BuilderKind {
-    pub const ALL: [BuilderKind; 3] = [BuilderKind::Docker, BuilderKind::Zig, BuilderKind::Cargo];
-
-    pub fn names() -> Vec<&'static str> {
-        Self::ALL.iter().map(|kind| kind.name()).collect()
-    }
-
-    pub fn from_name(name: &str) -> Option<BuilderKind> {
-        Self::ALL.into_iter().find(|kind| kind.name() == name)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            BuilderKind::Docker => "docker",
-            BuilderKind::Zig => "zig",
-            BuilderKind::Cargo => "cargo",
-        }
-    }
 }
 
 /// One way of running cargo for a runtime.

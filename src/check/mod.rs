@@ -20,7 +20,6 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
 
-use crate::cli::CheckArgs;
 use crate::error::{Error, ErrorKind, Result};
 use crate::platform::Runtime;
 use crate::project::{self, Project, Selection};
@@ -493,7 +492,16 @@ fn summary(display: &str, outcome: &Outcome) -> String {
 }
 
 /// `cargo fc check`.
-pub fn command(selection: &Selection, args: &CheckArgs, ui: &Ui) -> Result<()> {
+/// What `cargo fc check` is asked for.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// The template to check instead of the ones next to the package.
+    pub template: Option<PathBuf>,
+    /// Fail on warnings too.
+    pub deny_warnings: bool,
+}
+
+pub fn command(selection: &Selection, args: &CheckOptions, ui: &Ui) -> Result<()> {
     let project = load_project(selection, args.template.is_some())?;
     let targets: Vec<(PathBuf, Expectations)> = match (&args.template, &project) {
         (Some(path), project) => {

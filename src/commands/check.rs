@@ -6,5 +6,9 @@ use crate::error::Result;
 use crate::ui::Ui;
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs, ui: &Ui) -> Result<()> {
-    check::command(&super::selection(global, None), args, ui)
+    let options = check::CheckOptions {
+        template: args.template.clone(),
+        deny_warnings: args.deny_warnings,
+    };
+    check::command(&super::selection(global, None), &options, ui)
 }

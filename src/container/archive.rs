@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use super::error::engine_failure;
 use super::files::interruptible;
 use super::layer::Layer;
-use crate::build::docker::{Engine, LABEL};
+use crate::engine::{Engine, LABEL};
 use crate::error::{Result, io};
 
 /// A base image's configuration and its layers as the engine exported them.
@@ -177,6 +177,7 @@ pub fn load(engine: &Engine, spec: &Spec, work: &Path, ui: &crate::ui::Ui) -> Re
     let mut layers = Vec::new();
     let mut ours = Vec::new();
     for (index, (layer, _)) in spec.layers.iter().enumerate() {
+        crate::interrupt::check()?;
         let path = scratch.path().join(format!("layer-{index}.tar"));
         let file = std::fs::File::create(&path).map_err(io("write", &path))?;
         let written = layer
@@ -217,6 +218,7 @@ pub fn load(engine: &Engine, spec: &Spec, work: &Path, ui: &crate::ui::Ui) -> Re
     )
     .map_err(io("write", &archive))?;
 
+    crate::interrupt::check()?;
     let before = engine
         .block_on(engine.docker().inspect_image(&spec.tag))
         .ok();

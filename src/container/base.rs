@@ -13,11 +13,11 @@ use futures_util::StreamExt;
 use serde_json::Value;
 
 use super::archive::BaseLayers;
-use super::error::{ContainerError, engine_failure};
+use super::error::ContainerError;
 use super::files::interruptible;
-use crate::build::docker::Engine;
+use crate::engine::Engine;
 use crate::error::{Result, io};
-use crate::runtime::Runtime;
+use crate::platform::Runtime;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Base {
@@ -57,9 +57,7 @@ pub struct Exported {
 /// Exports `image` from the engine into a folder under `work` and reads its manifest. The image
 /// must be there already and be linux/amd64.
 pub fn export(engine: &Engine, image: &str, debian: bool, work: &Path) -> Result<Exported> {
-    let present = engine
-        .inspect_image(image)
-        .map_err(|e| engine_failure(format!("looking for the base image {image}"), &e))?;
+    let present = engine.inspect_image(image)?;
     let Some(inspect) = present else {
         return Err(ContainerError::BaseMissing {
             image: image.to_string(),
@@ -98,6 +96,7 @@ pub fn export(engine: &Engine, image: &str, debian: bool, work: &Path) -> Result
         action: format!("exporting the base image {image}"),
         message,
     })?;
+    crate::interrupt::check()?;
     let unpacked = folder.path().join("image");
     let file = std::fs::File::open(&archive).map_err(io("read", &archive))?;
     tar::Archive::new(std::io::BufReader::new(file))

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use crate::error::failure_any;
 use crate::error::{Exit, Failure, Location};
-use crate::failure_any;
 
 /// One way an image's files do not let its bootstrap start, as the dynamic loader would find.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +69,8 @@ pub enum ContainerError {
     Engine { action: String, message: String },
     /// The tag is not an image reference the engine accepts.
     BadTag { tag: String, why: String },
+    /// `--tag` with several functions selected.
+    TagForSeveral { functions: usize },
     /// `--push` with a tag that names no registry.
     NoRegistry { tag: String },
     /// The base image is not in the engine (cargo fc never pulls a base).
@@ -123,6 +125,10 @@ impl fmt::Display for ContainerError {
                 write!(f, "Docker engine error while {action}: {message}")
             }
             ContainerError::BadTag { tag, why } => write!(f, "`{tag}` is not an image tag: {why}"),
+            ContainerError::TagForSeveral { functions } => write!(
+                f,
+                "--tag names one image, but {functions} functions are selected"
+            ),
             ContainerError::NoRegistry { tag } => write!(
                 f,
                 "`{tag}` names no registry, so there is nowhere to push it"
@@ -145,8 +151,8 @@ impl fmt::Display for ContainerError {
             ContainerError::TooLarge { tag, size, limit } => write!(
                 f,
                 "{tag} is {} uncompressed, over the {} FC pulls",
-                crate::pack::human_size(*size),
-                crate::pack::human_size(*limit)
+                crate::ui::human_size(*size),
+                crate::ui::human_size(*limit)
             ),
             ContainerError::Platform {
                 tag,
@@ -194,6 +200,7 @@ impl Failure for ContainerError {
             | ContainerError::BaseMissing { .. }
             | ContainerError::CredentialHelper { .. } => Exit::Tool,
             ContainerError::BadTag { .. }
+            | ContainerError::TagForSeveral { .. }
             | ContainerError::NoRegistry { .. }
             | ContainerError::DockerConfig { .. }
             | ContainerError::NoPassword { .. } => Exit::Usage,
@@ -210,6 +217,7 @@ impl Failure for ContainerError {
         match self {
             ContainerError::Engine { .. } => "container.engine",
             ContainerError::BadTag { .. } => "container.bad-tag",
+            ContainerError::TagForSeveral { .. } => "container.tag-for-several",
             ContainerError::NoRegistry { .. } => "container.no-registry",
             ContainerError::BaseMissing { .. } => "container.base-missing",
             ContainerError::BaseArchitecture { .. } => "container.base-architecture",
@@ -248,6 +256,9 @@ impl Failure for ContainerError {
                 "check that the engine runs (`cargo fc doctor`) and try again".into()
             }
             ContainerError::BadTag { .. } => "a tag is [REGISTRY/]NAMESPACE/NAME[:TAG] in lowercase letters, digits and . _ -, e.g. registry.cn-hangzhou.aliyuncs.com/ns/hello:v1".into(),
+            ContainerError::TagForSeveral { .. } => {
+                "select one with --bin NAME, or leave out --tag to get <function>:<version> each".into()
+            }
             ContainerError::NoRegistry { .. } => "tag the image for your Container Registry instance: --tag registry.cn-hangzhou.aliyuncs.com/NAMESPACE/NAME:TAG".into(),
             ContainerError::BaseMissing { image, debian: true } => format!(
                 "load {image} into the engine first (`docker pull {image}` where a registry is reachable, or `docker load`), or leave out --base: the default base needs no registry"
@@ -304,6 +315,6 @@ impl Failure for ContainerError {
 pub fn engine_failure(action: impl Into<String>, error: &bollard::errors::Error) -> ContainerError {
     ContainerError::Engine {
         action: action.into(),
-        message: crate::build::docker::describe(error),
+        message: crate::engine::describe(error),
     }
 }

@@ -14,7 +14,7 @@ use futures_util::StreamExt;
 
 use super::error::engine_failure;
 use super::layer::{Content, Layer};
-use crate::build::docker::{Engine, LABEL};
+use crate::engine::{Engine, LABEL};
 use crate::error::Result;
 
 /// What is at a path.
@@ -236,7 +236,7 @@ pub fn remove_container(engine: &Engine, name: &str) {
         }) => {}
         Err(e) => eprintln!(
             "warning: could not remove container {name}: {}; remove it with `docker rm -f {name}`",
-            crate::build::docker::describe(&e)
+            crate::engine::describe(&e)
         ),
     }
 }
@@ -280,27 +280,18 @@ pub fn container_name(purpose: &str) -> String {
 }
 
 /// Runs `future` on the engine's runtime, giving up on Ctrl-C or SIGTERM (exit 130). The
-/// callers' guards then remove what was made.
+/// callers hold an [`crate::interrupt::Guard`], and their guards remove what was made.
 pub fn interruptible<F: std::future::Future>(engine: &Engine, future: F) -> Result<F::Output> {
+    crate::interrupt::check()?;
     engine.block_on(async {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut interrupt = signal(SignalKind::interrupt())
-            .map_err(crate::error::io("watch for Ctrl-C on", Path::new("SIGINT")))?;
-        let mut terminate = signal(SignalKind::terminate())
-            .map_err(crate::error::io("watch for", Path::new("SIGTERM")))?;
         tokio::select! {
             output = future => Ok(output),
-            _ = interrupt.recv() => Err(interrupted()),
-            _ = terminate.recv() => Err(interrupted()),
+            () = crate::interrupt::wait() => Err(crate::error::Interrupted {
+                cleaned_up: Some("cargo fc's containers and files were removed".into()),
+            }
+            .into()),
         }
     })
-}
-
-fn interrupted() -> crate::error::Error {
-    crate::error::Interrupted {
-        cleaned_up: Some("cargo fc's containers were removed".into()),
-    }
-    .into()
 }
 
 /// The folder a path's file is in, as an image path.

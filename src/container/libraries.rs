@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use super::error::LoadProblem;
 use super::files::{self, View};
 use crate::error::Result;
-use crate::verify::{self, Linking};
+use crate::verify::{self, ElfFacts};
 
 /// The folders glibc's loader searches after `LD_LIBRARY_PATH` and `DT_RUNPATH`: Debian's
 /// multiarch folders and the traditional ones (`ld.so --help` lists them), plus those other
@@ -46,7 +46,7 @@ pub struct Loaded {
     /// The file it is, after following links.
     pub real_path: String,
     pub bytes: Vec<u8>,
-    pub linking: Linking,
+    pub linking: ElfFacts,
 }
 
 /// What the walk found: the loader, the libraries, and what did not resolve.
@@ -76,14 +76,14 @@ impl Walk {
 pub fn walk(
     view: &mut dyn View,
     executable: &str,
-    linking: &Linking,
+    linking: &ElfFacts,
     library_path: &[&str],
     extra: &[&str],
 ) -> Result<Walk> {
     let mut walk = Walk::default();
     if let Some(interpreter) = &linking.interpreter {
         match files::read(view, interpreter)? {
-            Some((real_path, bytes)) => match verify::linking(&bytes) {
+            Some((real_path, bytes)) => match verify::read_elf(&bytes) {
                 Ok(facts) => {
                     walk.loader = Some(Loaded {
                         // The loader answers to its soname and to the path it was started as.
@@ -96,7 +96,7 @@ pub fn walk(
                 }
                 Err(why) => walk.problems.push(LoadProblem::NotLoadable {
                     path: interpreter.clone(),
-                    why,
+                    why: why.to_string(),
                 }),
             },
             None => walk.problems.push(LoadProblem::NoLoader {
@@ -131,7 +131,7 @@ pub fn walk(
             continue;
         }
         match search(view, &name, &needed_by, &runpath, library_path)? {
-            Some((found_at, real_path, bytes)) => match verify::linking(&bytes) {
+            Some((found_at, real_path, bytes)) => match verify::read_elf(&bytes) {
                 Ok(facts) => {
                     for needed in &facts.needed {
                         queue.push((
@@ -151,7 +151,7 @@ pub fn walk(
                 }
                 Err(why) => walk.problems.push(LoadProblem::NotLoadable {
                     path: found_at,
-                    why,
+                    why: why.to_string(),
                 }),
             },
             None if required => walk.problems.push(LoadProblem::MissingLibrary {
@@ -162,7 +162,7 @@ pub fn walk(
         }
     }
     let mut version_problems = Vec::new();
-    let mut check = |who: &str, facts: &Linking| {
+    let mut check = |who: &str, facts: &ElfFacts| {
         for ((library, version), symbols) in &facts.needs {
             // A library that is not there is reported once, above.
             let Some(provider) = walk.find(library) else {
@@ -211,7 +211,7 @@ fn search(
         let candidate = files::join(&folder, name);
         if let Some((real, bytes)) = files::read(view, &candidate)? {
             // The loader skips files of another class or machine and keeps searching.
-            if verify::linking(&bytes).is_ok() {
+            if verify::read_elf(&bytes).is_ok() {
                 return Ok(Some((candidate, real, bytes)));
             }
         }
@@ -225,9 +225,9 @@ mod tests {
     use crate::container::files::Host;
 
     /// The host's own `ls`, a dynamically linked x86-64 executable on any Debian.
-    fn host_executable() -> (String, Linking) {
+    fn host_executable() -> (String, ElfFacts) {
         let path = "/bin/ls".to_string();
-        let facts = verify::linking(&std::fs::read(&path).unwrap()).unwrap();
+        let facts = verify::read_elf(&std::fs::read(&path).unwrap()).unwrap();
         (path, facts)
     }
 

@@ -29,25 +29,13 @@ pub use error::{ContainerError, LoadProblem};
 pub use push::{Reference, parse_reference};
 
 use crate::build::Built;
-use crate::build::docker::{Engine, LABEL};
-use crate::cli::PackArgs;
+use crate::engine::{Engine, LABEL};
 use crate::error::Result;
 use crate::pack::Entry;
+use crate::platform;
 use crate::project::{Function, Project};
 use crate::ui::Ui;
 use layer::{Layer, Source};
-
-/// FC-FACTS: custom container limits. FC pulls images of at most 10 GB uncompressed (for CPU
-/// instances, from ACR Personal or Enterprise editions), and only linux/amd64 images.
-pub const IMAGE_SIZE_LIMIT: u64 = 10 * 1000 * 1000 * 1000;
-pub const IMAGE_ARCHITECTURE: &str = "amd64";
-pub const IMAGE_OS: &str = "linux";
-
-/// FC-FACTS: runtimes. The runtime id of a function that runs an image.
-pub const CONTAINER_RUNTIME: &str = "custom-container";
-
-/// FC-FACTS: the HTTP protocol. The port a custom container listens on unless the template says.
-pub const DEFAULT_PORT: u16 = 9000;
 
 /// The time every file of an image and its `created` get unless `SOURCE_DATE_EPOCH` says:
 /// 1980-01-01, the zip's epoch, so a package and an image of the same build carry one time.
@@ -77,36 +65,35 @@ pub struct Made {
 
 /// `cargo fc pack --container`: builds, makes, checks and loads each selected function's
 /// image, and pushes it when asked.
-pub fn pack_command(project: &Project, args: &PackArgs, ui: &Ui) -> Result<()> {
-    let container = &args.container;
-    if container.tag.is_some() && project.functions.len() > 1 {
-        return Err(crate::error::Error::config(format!(
-            "--tag names one image, but {} functions are selected",
-            project.functions.len()
-        ))
-        .help("select one with --bin NAME, or leave out --tag to get <function>:<version> each"));
+pub fn pack_command(
+    project: &Project,
+    pipeline: &crate::pipeline::Options,
+    options: &Options,
+    ui: &Ui,
+) -> Result<()> {
+    if options.tag.is_some() && project.functions.len() > 1 {
+        return Err(ContainerError::TagForSeveral {
+            functions: project.functions.len(),
+        }
+        .into());
     }
-    let options = Options {
-        tag: container.tag.clone(),
-        base: container.base.as_deref().map(Base::parse),
-        push: container.push,
-        registry_user: container.registry_user.clone(),
-        write_template: container.write_template,
-    };
     // The password is read before the build, so a missing one fails fast.
     let password = match &options.registry_user {
         Some(user) => Some(read_password(user)?),
         None => None,
     };
-    let built = crate::build_with_assets(project, args, ui)?;
+    let built = crate::pipeline::build_with_assets(project, pipeline, ui)?;
     let engine = Engine::connect()?;
+    // From here an interrupt is turned into an error at the next step, so the containers and
+    // scratch files made so far are removed on the way out.
+    let _guard = crate::interrupt::Guard::new();
     for (item, assets) in &built {
         let made = make(
             &engine,
             project,
             item,
             assets,
-            &options,
+            options,
             password.as_deref(),
             ui,
         )?;
@@ -218,15 +205,8 @@ fn template_settings(
 
 /// `SOURCE_DATE_EPOCH`, else 1980-01-01.
 fn image_time() -> Result<u64> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) => value.trim().parse().map_err(|_| {
-            crate::error::Error::config(format!(
-                "SOURCE_DATE_EPOCH=`{value}` is not a number of seconds"
-            ))
-            .help("set it to a Unix timestamp such as `git log -1 --format=%ct`, or unset it")
-        }),
-        Err(_) => Ok(DEFAULT_TIME),
-    }
+    Ok(crate::pack::source_date_epoch()?
+        .map_or(DEFAULT_TIME, |seconds| u64::try_from(seconds).unwrap_or(0)))
 }
 
 /// The commit the sources are at, when they are in a git work tree.
@@ -276,7 +256,7 @@ const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 fn minimal_layer(
     environment: &mut dyn files::View,
     code: &Layer,
-    linking: &crate::verify::Linking,
+    linking: &crate::verify::ElfFacts,
     ui: &Ui,
 ) -> Result<(Layer, bool)> {
     let mut view = files::Overlay {
@@ -358,13 +338,13 @@ fn make(
     if let Some(settings) = &settings {
         settings.check_entrypoint()?;
         if let Some(runtime) = settings.runtime.as_deref()
-            && runtime != CONTAINER_RUNTIME
+            && runtime != platform::CONTAINER_RUNTIME
         {
             ui.warn(format!(
                 "{} gives `{}` runtime `{runtime}`; FC runs an image only for runtime `{}`",
                 settings.path.display(),
                 function.name,
-                CONTAINER_RUNTIME
+                platform::CONTAINER_RUNTIME
             ));
         }
     }
@@ -390,15 +370,15 @@ fn make(
     let port = settings
         .as_ref()
         .and_then(|s| s.port)
-        .unwrap_or(DEFAULT_PORT);
+        .unwrap_or(platform::DEFAULT_PORT);
     let bytes =
         std::fs::read(&built.bootstrap).map_err(crate::error::io("read", &built.bootstrap))?;
-    let linking = crate::verify::linking(&bytes).map_err(|why| ContainerError::Unloadable {
+    let linking = crate::verify::read_elf(&bytes).map_err(|why| ContainerError::Unloadable {
         function: function.name.clone(),
         image: tag.clone(),
         problems: vec![LoadProblem::NotLoadable {
             path: built.bootstrap.display().to_string(),
-            why,
+            why: why.to_string(),
         }],
     })?;
     let code = code_layer(&built.bootstrap, assets);
@@ -450,6 +430,7 @@ fn make(
         .as_ref()
         .map_or_else(|| "minimal".to_string(), |e| e.layers.image.clone());
 
+    crate::interrupt::check()?;
     // The check: the loader's walk over the image as it will be, its base included.
     {
         let mut base_view = exported
@@ -490,7 +471,7 @@ fn make(
                     .defines
                     .iter()
                     .filter_map(|v| v.strip_prefix("GLIBC_"))
-                    .filter_map(crate::runtime::SymbolVersion::parse)
+                    .filter_map(crate::platform::SymbolVersion::parse)
                     .max()
             });
         ui.status(
@@ -540,7 +521,7 @@ fn make(
         tag: tag.clone(),
         base: exported.as_ref().map(|e| &e.layers),
         layers,
-        entrypoint: vec![template::BOOTSTRAP.to_string()],
+        entrypoint: vec![platform::BOOTSTRAP.to_string()],
         env,
         port,
         labels,
@@ -552,7 +533,7 @@ fn make(
         "Image",
         format!(
             "{tag} ({}, {} layers, id {}, base {base_name})",
-            crate::pack::human_size(image.size),
+            crate::ui::human_size(image.size),
             image.layers.len(),
             short(&image.id)
         ),
@@ -567,7 +548,7 @@ fn make(
     if options.push {
         check_limits(engine, &tag)?;
         let registry = reference.registry.clone().expect("checked above");
-        if !registry.ends_with(".aliyuncs.com") {
+        if !registry.ends_with(platform::IMAGE_REGISTRY_SUFFIX) {
             ui.warn(format!(
                 "FC pulls images from Alibaba Cloud Container Registry (*.aliyuncs.com), not from {registry}"
             ));
@@ -641,7 +622,7 @@ fn check_limits(engine: &Engine, tag: &str) -> Result<()> {
         .map_err(|e| error::engine_failure(format!("looking at {tag}"), &e))?;
     let os = image.os.unwrap_or_default();
     let architecture = image.architecture.unwrap_or_default();
-    if os != IMAGE_OS || architecture != IMAGE_ARCHITECTURE {
+    if os != platform::IMAGE_OS || architecture != platform::IMAGE_ARCHITECTURE {
         return Err(ContainerError::Platform {
             tag: tag.to_string(),
             os,
@@ -650,11 +631,11 @@ fn check_limits(engine: &Engine, tag: &str) -> Result<()> {
         .into());
     }
     let size = u64::try_from(image.size.unwrap_or(0)).unwrap_or(0);
-    if size > IMAGE_SIZE_LIMIT {
+    if size > platform::IMAGE_SIZE_LIMIT {
         return Err(ContainerError::TooLarge {
             tag: tag.to_string(),
             size,
-            limit: IMAGE_SIZE_LIMIT,
+            limit: platform::IMAGE_SIZE_LIMIT,
         }
         .into());
     }

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::archive::LayerInfo;
 use super::error::ContainerError;
 use super::files::interruptible;
-use crate::build::docker::Engine;
+use crate::engine::Engine;
 use crate::error::Result;
 use crate::ui::Ui;
 
@@ -317,7 +317,7 @@ pub fn push(
         let mut current: BTreeMap<u64, u64> = BTreeMap::new();
         let (mut pushed, mut existing) = (0, 0);
         while let Some(item) = stream.next().await {
-            let info = item.map_err(|e| crate::build::docker::describe(&e))?;
+            let info = item.map_err(|e| crate::engine::describe(&e))?;
             if let Some(message) = info.error_detail.and_then(|d| d.message) {
                 return Err(message);
             }
@@ -345,8 +345,8 @@ pub fn push(
                             .map_or_else(|| "layer".to_string(), |i| format!("layer {}", i + 1));
                         format!(
                             "{name} {}/{}",
-                            crate::pack::human_size(*now),
-                            crate::pack::human_size(*total)
+                            crate::ui::human_size(*now),
+                            crate::ui::human_size(*total)
                         )
                     })
                     .collect();

@@ -15,6 +15,7 @@ use crate::check::yaml::{self, Document, NodeId, Style};
 use crate::error::Result;
 
 use super::error::ContainerError;
+use crate::platform::BOOTSTRAP;
 
 /// What a template says about one function's container.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -187,9 +188,6 @@ pub fn read(path: &Path, function: &str) -> Result<Option<ContainerSettings>> {
     }
     Ok(Some(settings))
 }
-
-/// Where the entrypoint an image gets must start: the bootstrap, where the image puts it.
-pub const BOOTSTRAP: &str = "/code/bootstrap";
 
 impl ContainerSettings {
     /// Disagreements with an image whose entrypoint is [`BOOTSTRAP`]: an ENTRYPOINT override

@@ -1072,7 +1072,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__invoke)
-            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --event --data --tail --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --event --data --tail --non-web --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1127,6 +1127,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container-image)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1170,7 +1174,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__start)
-            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --port --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --port --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1225,6 +1229,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container-image)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

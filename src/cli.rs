@@ -271,6 +271,12 @@ pub struct LocalCommon {
     /// Set an environment variable for the function, over the template's (repeatable).
     #[arg(long, value_name = "KEY=VALUE")]
     pub env: Vec<String>,
+    /// Run the function as a custom container: its image (`pack --container`) in the Docker engine.
+    #[arg(long)]
+    pub container: bool,
+    /// With --container, run this image (pulled if absent) instead of making the function's.
+    #[arg(long, value_name = "IMAGE", requires = "container")]
+    pub container_image: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -286,6 +292,9 @@ pub struct LocalInvokeArgs {
     /// Also print the base64 `x-fc-log-result` FC returns to a client asking for the log tail.
     #[arg(long)]
     pub tail: bool,
+    /// With --container, run it once without a web server: the event in FC_CUSTOM_CONTAINER_EVENT, its exit status the result.
+    #[arg(long, requires = "container", conflicts_with = "tail")]
+    pub non_web: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -646,3 +646,263 @@ fn ctrl_c_while_exporting_a_base_exits_130_and_leaves_nothing() {
         .unwrap_or_default();
     assert!(left.is_empty(), "scratch files left: {left:?}");
 }
+
+/// `cargo fc local ARGS` in the shared fixture: its output and process id.
+fn local(fixture: &Fixture, args: &[&str]) -> (Output, u32) {
+    let mut command = support::cargo_fc();
+    command
+        .arg("local")
+        .args(args)
+        .current_dir(&fixture.dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = command.spawn().expect("cargo-fc starts");
+    let pid = child.id();
+    (child.wait_with_output().expect("cargo-fc finishes"), pid)
+}
+
+#[test]
+fn local_invoke_in_a_container_initializes_invokes_and_reports_failures_as_fc_does() {
+    let Some(fixture) = setup() else { return };
+    // The local tests share the fixture's default image tags: they take turns.
+    let _turn = fixture.local_lock();
+    let _tags = Tags(vec![format!("{}:0.1.0", fixture::FIXTURE)]);
+    let (output, pid) = local(
+        fixture,
+        &[
+            "invoke",
+            "--container",
+            "--no-build",
+            "--bin",
+            fixture::FIXTURE,
+            "--data",
+            r#"{"action":"echo","text":"hi"}"#,
+        ],
+    );
+    assert!(output.status.success(), "{}", describe(&output));
+    let answer: Value = serde_json::from_slice(&output.stdout).expect("the answer is JSON");
+    assert_eq!(answer["text"], "hi");
+    assert_eq!(
+        answer["initialized"], 1,
+        "the template's initializer ran first"
+    );
+    assert_eq!(answer["memory_mb"], 256);
+    assert_eq!(
+        answer["env"]["FIXTURE_GREETING"], "hola",
+        "the template's environment"
+    );
+    assert_eq!(answer["env"]["FC_FUNC_CODE_PATH"], "/code");
+    assert_eq!(
+        answer["asset"],
+        fixture::ASSET,
+        "the asset is where the zip puts it"
+    );
+    let stderr = text(&output.stderr);
+    let id = answer["request_id"].as_str().expect("a request id");
+    assert!(
+        stderr.contains(&format!("FC Invoke Start RequestId: {id}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("FC Invoke End RequestId: {id}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("FC Initialize Start RequestId:"),
+        "{stderr}"
+    );
+    assert!(containers_of(pid).is_empty(), "the container was left");
+
+    let (output, pid) = local(
+        fixture,
+        &[
+            "invoke",
+            "--container",
+            "--no-build",
+            "--bin",
+            fixture::FIXTURE,
+            "--data",
+            r#"{"action":"fail","text":"no"}"#,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(7), "{}", describe(&output));
+    let answer: Value = serde_json::from_slice(&output.stdout).expect("the error is JSON");
+    assert_eq!(answer["errorType"], "FixtureError");
+    assert!(
+        text(&output.stderr).contains("x-fc-status 404"),
+        "{}",
+        describe(&output)
+    );
+    assert!(containers_of(pid).is_empty());
+
+    // The memory size is the container's limit: the kernel stops a function that goes over it.
+    let (output, pid) = local(
+        fixture,
+        &[
+            "invoke",
+            "--container",
+            "--no-build",
+            "--bin",
+            fixture::FIXTURE,
+            "--data",
+            r#"{"action":"alloc","count":400}"#,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(7), "{}", describe(&output));
+    assert!(
+        text(&output.stderr).contains("256 MB"),
+        "{}",
+        describe(&output)
+    );
+    assert!(containers_of(pid).is_empty());
+
+    let (output, pid) = local(
+        fixture,
+        &[
+            "invoke",
+            "--container",
+            "--no-build",
+            "--bin",
+            fixture::FIXTURE,
+            "--timeout",
+            "1",
+            "--data",
+            r#"{"action":"sleep","ms":5000}"#,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(7), "{}", describe(&output));
+    assert!(
+        text(&output.stderr).contains("timed out"),
+        "{}",
+        describe(&output)
+    );
+    assert!(containers_of(pid).is_empty());
+}
+
+#[test]
+fn local_non_web_runs_once_and_its_exit_status_is_the_verdict() {
+    let Some(fixture) = setup() else { return };
+    // The local tests share the fixture's default image tags: they take turns.
+    let _turn = fixture.local_lock();
+    let _tags = Tags(vec![format!("{}:0.1.0", fixture::PACKAGE)]);
+    let (output, pid) = local(
+        fixture,
+        &[
+            "invoke",
+            "--container",
+            "--non-web",
+            "--no-build",
+            "--bin",
+            fixture::PACKAGE,
+            "--data",
+            r#"{"name":"x"}"#,
+        ],
+    );
+    assert!(output.status.success(), "{}", describe(&output));
+    assert_eq!(
+        text(&output.stdout).lines().last(),
+        Some(r#"{"message":"Hello, x!"}"#),
+        "{}",
+        describe(&output)
+    );
+    assert!(
+        text(&output.stderr).contains("exit status 0"),
+        "{}",
+        describe(&output)
+    );
+    assert!(containers_of(pid).is_empty());
+
+    let (output, pid) = local(
+        fixture,
+        &[
+            "invoke",
+            "--container",
+            "--non-web",
+            "--no-build",
+            "--bin",
+            fixture::PACKAGE,
+            "--data",
+            r#"{"name":" "}"#,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(7), "{}", describe(&output));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("exited with status 1"), "{stderr}");
+    assert!(stderr.contains("InvalidName"), "{stderr}");
+    assert!(containers_of(pid).is_empty());
+}
+
+#[test]
+fn local_start_in_a_container_serves_http_and_ctrl_c_removes_the_container() {
+    let Some(fixture) = setup() else { return };
+    // The local tests share the fixture's default image tags: they take turns.
+    let _turn = fixture.local_lock();
+    let _tags = Tags(vec![format!("{}:0.1.0", fixture::FIXTURE)]);
+    let port = free_port();
+    let mut command = support::cargo_fc();
+    command
+        .args([
+            "local",
+            "start",
+            "--container",
+            "--no-build",
+            "--bin",
+            fixture::FIXTURE,
+            "--port",
+        ])
+        .arg(port.to_string())
+        .current_dir(&fixture.dir);
+    let mut guard = fixture::ProcessGuard::spawn(command, libc::SIGINT);
+    let listening = guard
+        .stderr
+        .wait_for(Duration::from_secs(120), |l| l.contains("Listening"));
+    assert!(listening.is_some(), "{}", guard.stderr.text());
+    assert_eq!(containers_of(guard.pid()).len(), 1, "one container serves");
+    let reply = http(port, "GET", "/hello?x=1", &[], b"").expect("the trigger answers");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(reply.text().contains("/hello"), "{}", reply.text());
+    guard.signal(libc::SIGINT);
+    let status = guard.wait(Duration::from_secs(30)).expect("cargo fc stops");
+    assert_eq!(status.code(), Some(130), "{}", guard.stderr.text());
+    assert!(
+        containers_of(guard.pid()).is_empty(),
+        "the container was left"
+    );
+}
+
+#[test]
+fn ctrl_c_during_a_container_invocation_exits_130_and_removes_the_container() {
+    let Some(fixture) = setup() else { return };
+    // The local tests share the fixture's default image tags: they take turns.
+    let _turn = fixture.local_lock();
+    let _tags = Tags(vec![format!("{}:0.1.0", fixture::FIXTURE)]);
+    let mut command = support::cargo_fc();
+    command
+        .args([
+            "local",
+            "invoke",
+            "--container",
+            "--no-build",
+            "--bin",
+            fixture::FIXTURE,
+            "--timeout",
+            "120",
+            "--data",
+            r#"{"action":"sleep","ms":60000}"#,
+        ])
+        .current_dir(&fixture.dir);
+    let mut guard = fixture::ProcessGuard::spawn(command, libc::SIGKILL);
+    let sleeping = guard.stderr.wait_for(Duration::from_secs(120), |l| {
+        l.contains("sleeping 60000 ms")
+    });
+    assert!(sleeping.is_some(), "{}", guard.stderr.text());
+    assert_eq!(containers_of(guard.pid()).len(), 1);
+    guard.signal(libc::SIGINT);
+    let status = guard.wait(Duration::from_secs(30)).expect("cargo fc stops");
+    assert_eq!(status.code(), Some(130), "{}", guard.stderr.text());
+    assert!(
+        containers_of(guard.pid()).is_empty(),
+        "the container was left"
+    );
+}

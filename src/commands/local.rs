@@ -1,8 +1,11 @@
 //! `cargo fc local invoke|start`: pack, then run the package the way FC runs it.
 
 use crate::cli::{GlobalArgs, LocalArgs, LocalCommand, LocalCommon, PackArgs};
+use crate::container;
+use crate::error::Interrupted;
 use crate::error::Result;
-use crate::local::{self, Overrides, Prepared};
+use crate::interrupt;
+use crate::local::{self, ContainerRun, Overrides, Prepared};
 use crate::project::{self, ProjectError};
 use crate::ui::Ui;
 
@@ -11,10 +14,38 @@ pub fn run(global: &GlobalArgs, args: &LocalArgs, ui: &Ui) -> Result<()> {
         LocalCommand::Invoke(invoke) => {
             let event = local::read_event(invoke.event.as_deref(), invoke.data.as_deref())?;
             let prepared = prepare(global, &invoke.common, ui)?;
-            local::runtime()?.block_on(local::invoke_once(prepared, event, invoke.tail, ui))
+            if !invoke.common.container {
+                return local::runtime()?.block_on(local::invoke_once(
+                    prepared,
+                    event,
+                    invoke.tail,
+                    ui,
+                ));
+            }
+            // A container outlives cargo fc unless it is removed: an interrupt ends the run
+            // through the guards that remove it.
+            let _guard = interrupt::Guard::new();
+            local::runtime()?.block_on(async {
+                let run = async {
+                    if invoke.non_web {
+                        local::run_once(prepared, event, ui).await
+                    } else {
+                        local::invoke_once(prepared, event, invoke.tail, ui).await
+                    }
+                };
+                tokio::select! {
+                    outcome = run => outcome,
+                    () = interrupt::wait() => Err(Interrupted {
+                        cleaned_up: Some("the function's container was removed".into()),
+                    }
+                    .into()),
+                }
+            })
         }
         LocalCommand::Start(start) => {
             let prepared = prepare(global, &start.common, ui)?;
+            // The emulator stops the container itself on Ctrl-C and SIGTERM.
+            let _guard = start.common.container.then(interrupt::Guard::new);
             local::runtime()?.block_on(local::serve(prepared, start.port, ui))
         }
     }
@@ -25,6 +56,36 @@ fn prepare(global: &GlobalArgs, common: &LocalCommon, ui: &Ui) -> Result<Prepare
     let overrides = overrides(common)?;
     let project = project::load(&super::selection(global, Some(&common.build.flags)))?
         .only(common.function.as_deref())?;
+    if common.container {
+        let function = project
+            .functions
+            .first()
+            .expect("one function is selected")
+            .clone();
+        let run = match &common.container_image {
+            Some(image) => ContainerRun {
+                image: image.clone(),
+                port: container::image_port(image, ui)?,
+            },
+            None => {
+                let pipeline = crate::pipeline::Options {
+                    build: super::build_args_options(&common.build),
+                    reuse_build: common.no_build,
+                    output: None,
+                    includes: Vec::new(),
+                };
+                let made =
+                    container::images(&project, &pipeline, &container::Options::default(), ui)?
+                        .pop()
+                        .expect("one function's image was made");
+                ContainerRun {
+                    image: made.image.tag,
+                    port: made.port,
+                }
+            }
+        };
+        return local::prepare_container(&project, &function, run, &overrides, ui);
+    }
     let pack = PackArgs {
         build: common.build.clone(),
         no_build: common.no_build,

@@ -54,7 +54,10 @@ pub struct Options {
 /// One function's image.
 #[derive(Debug, Clone)]
 pub struct Made {
+    pub bin: String,
     pub function: String,
+    /// The port its server listens on (`FC_SERVER_PORT` in the image).
+    pub port: u16,
     pub image: Loaded,
     pub base: String,
     /// The registry digest, after a push.
@@ -71,6 +74,35 @@ pub fn pack_command(
     options: &Options,
     ui: &Ui,
 ) -> Result<()> {
+    for made in images(project, pipeline, options, ui)? {
+        let image = &made.image;
+        ui.json(&json!({
+            "reason": "function-image",
+            "bin": made.bin,
+            "function": made.function,
+            "image": image.tag,
+            "id": image.id,
+            "config_digest": image.config_digest,
+            "size": image.size,
+            "layers": image.layers.iter().map(|l| json!({"diff_id": l.diff_id, "size": l.size})).collect::<Vec<_>>(),
+            "port": made.port,
+            "base": made.base,
+            "digest": made.digest,
+            "pushed": made.pushed,
+        }));
+    }
+    Ok(())
+}
+
+/// Builds (unless the pipeline reuses the last build), makes, checks and loads the image of
+/// every function of `project`, pushing each when asked: what `pack --container` and
+/// `local --container` run.
+pub fn images(
+    project: &Project,
+    pipeline: &crate::pipeline::Options,
+    options: &Options,
+    ui: &Ui,
+) -> Result<Vec<Made>> {
     if options.tag.is_some() && project.functions.len() > 1 {
         return Err(ContainerError::TagForSeveral {
             functions: project.functions.len(),
@@ -87,8 +119,9 @@ pub fn pack_command(
     // From here an interrupt is turned into an error at the next step, so the containers and
     // scratch files made so far are removed on the way out.
     let _guard = crate::interrupt::Guard::new();
+    let mut made = Vec::new();
     for (item, assets) in &built {
-        let made = make(
+        made.push(make(
             &engine,
             project,
             item,
@@ -96,22 +129,27 @@ pub fn pack_command(
             options,
             password.as_deref(),
             ui,
-        )?;
-        ui.json(&json!({
-            "reason": "function-image",
-            "bin": item.function.bin,
-            "function": item.function.name,
-            "image": made.image.tag,
-            "id": made.image.id,
-            "config_digest": made.image.config_digest,
-            "size": made.image.size,
-            "layers": made.image.layers.iter().map(|l| json!({"diff_id": l.diff_id, "size": l.size})).collect::<Vec<_>>(),
-            "base": made.base,
-            "digest": made.digest,
-            "pushed": made.pushed,
-        }));
+        )?);
     }
-    Ok(())
+    Ok(made)
+}
+
+/// The port an image's server listens on: its `FC_SERVER_PORT`, else the first port it
+/// exposes, else FC's default. The image is pulled when the engine does not have it.
+pub fn image_port(image: &str, ui: &Ui) -> Result<u16> {
+    let engine = Engine::connect()?;
+    let inspect = engine.ensure_image(image, ui)?;
+    let config = inspect.config.unwrap_or_default();
+    let from_env = config.env.unwrap_or_default().iter().find_map(|var| {
+        var.strip_prefix("FC_SERVER_PORT=")
+            .and_then(|port| port.trim().parse().ok())
+    });
+    let exposed = config
+        .exposed_ports
+        .unwrap_or_default()
+        .into_iter()
+        .find_map(|port| port.split('/').next().and_then(|p| p.parse().ok()));
+    Ok(from_env.or(exposed).unwrap_or(platform::DEFAULT_PORT))
 }
 
 fn read_password(user: &str) -> Result<String> {
@@ -539,7 +577,9 @@ fn make(
         ),
     );
     let mut made = Made {
+        bin: function.bin.clone(),
         function: function.name.clone(),
+        port,
         image,
         base: base_name,
         digest: None,

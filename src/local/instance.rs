@@ -30,7 +30,7 @@ pub struct Log {
 }
 
 impl Log {
-    fn push(&self, line: String) {
+    pub(super) fn push(&self, line: String) {
         self.lines
             .lock()
             .expect("the log lock is never poisoned")
@@ -67,8 +67,14 @@ impl Log {
     }
 }
 
+/// What runs the function: the bootstrap as a process here, or a custom container's image.
+enum Process {
+    Local(Child),
+    Container(super::container::Running),
+}
+
 pub struct Instance {
-    child: Child,
+    process: Process,
     pub pid: u32,
     pub address: SocketAddr,
     pub log: Arc<Log>,
@@ -164,7 +170,7 @@ impl Instance {
             });
         }
         Ok(Self {
-            child,
+            process: Process::Local(child),
             pid,
             address: SocketAddr::from(([127, 0, 0, 1], port)),
             log,
@@ -172,14 +178,60 @@ impl Instance {
         })
     }
 
+    /// Starts a custom container's image in the engine with FC's environment and the function's
+    /// memory size as its memory limit.
+    pub async fn start_container(
+        run: &super::container::ContainerRun,
+        settings: &Settings,
+    ) -> Result<Self> {
+        let log = Arc::new(Log::default());
+        let running = super::container::Running::start(
+            run,
+            &container_environment(settings, run.port),
+            settings.memory_mb,
+            true,
+            log.clone(),
+            super::container::Echo::Stderr,
+        )
+        .await?;
+        let address = running
+            .address
+            .expect("a listening container has an address");
+        Ok(Self {
+            pid: running.pid,
+            process: Process::Container(running),
+            address,
+            log,
+            started: Instant::now(),
+        })
+    }
+
+    /// How the function's process ended, if it has.
+    async fn exited(&mut self) -> Option<String> {
+        match &mut self.process {
+            Process::Local(child) => child.try_wait().ok().flatten().map(|s| s.to_string()),
+            Process::Container(running) => running.exited().await.map(|exit| {
+                if exit.out_of_memory {
+                    format!("exit status {}, out of memory", exit.code)
+                } else {
+                    format!("exit status {}", exit.code)
+                }
+            }),
+        }
+    }
+
     /// Waits until the function accepts connections, as FC does before the first request.
     pub async fn wait_ready(&mut self) -> Result<Duration> {
         let deadline = self.started + protocol::START_DEADLINE;
+        let mut last_look = Instant::now();
         loop {
             if tokio::net::TcpStream::connect(self.address).await.is_ok() {
                 return Ok(self.started.elapsed());
             }
-            if let Ok(Some(status)) = self.child.try_wait() {
+            // Asking the engine costs a round trip: a container is looked at every 50 ms.
+            let look = matches!(self.process, Process::Local(_))
+                || last_look.elapsed() > Duration::from_millis(50);
+            if look && let Some(status) = self.exited().await {
                 return Err(Error::new(
                     ErrorKind::Function,
                     format!("bootstrap exited ({status}) before it listened on port {}", self.address.port()),
@@ -197,13 +249,16 @@ impl Instance {
                 )
                 .help("listen on 0.0.0.0 at FC_SERVER_PORT (or the template's CAPort / customRuntimeConfig.port)"));
             }
+            if look {
+                last_look = Instant::now();
+            }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
     }
 
     /// Whether the process is still running.
-    pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+    pub async fn is_running(&mut self) -> bool {
+        self.exited().await.is_none()
     }
 
     /// Makes one request, enforcing the timeout and the memory size.
@@ -229,14 +284,32 @@ impl Instance {
                     };
                     // A dying process closes its sockets before it can be reaped, so the
                     // connection usually fails first: give the exit a moment to show.
-                    let exited = tokio::time::timeout(EXIT_GRACE, self.child.wait()).await;
-                    return Err(CallFailure::Crashed(match exited {
-                        Ok(Ok(status)) => format!("the function's process exited ({status})"),
-                        _ => format!("the connection failed: {error}"),
-                    }));
+                    let exited = match &mut self.process {
+                        Process::Local(child) => tokio::time::timeout(EXIT_GRACE, child.wait())
+                            .await
+                            .ok()
+                            .and_then(Result::ok)
+                            .map(|status| (status.to_string(), false)),
+                        Process::Container(running) => {
+                            tokio::time::timeout(EXIT_GRACE, running.wait())
+                                .await
+                                .ok()
+                                .and_then(Result::ok)
+                                .map(|exit| (format!("exit status {}", exit.code), exit.out_of_memory))
+                        }
+                    };
+                    return Err(match exited {
+                        // The container's memory limit is the kernel's: it kills the process.
+                        Some((_, true)) => CallFailure::OutOfMemory { used_mb: memory_mb as f64 },
+                        Some((status, false)) => {
+                            CallFailure::Crashed(format!("the function's process exited ({status})"))
+                        }
+                        None => CallFailure::Crashed(format!("the connection failed: {error}")),
+                    });
                 }
                 _ = &mut deadline => return Err(CallFailure::TimedOut(timeout)),
-                _ = watch.tick() => {
+                // A container's memory is limited by the engine; a process's is watched here.
+                _ = watch.tick(), if matches!(self.process, Process::Local(_)) => {
                     if let Some(used) = memory_of(pid, "VmRSS:")
                         && used > memory_mb as f64
                     {
@@ -247,30 +320,48 @@ impl Instance {
         }
     }
 
-    /// Peak resident memory of the process so far, in MB.
+    /// Peak resident memory of the process so far, in MB; unknown for a container, whose
+    /// process lives in another pid namespace.
     pub fn max_memory_mb(&self) -> Option<f64> {
-        memory_of(self.pid, "VmHWM:")
+        match self.process {
+            Process::Local(_) => memory_of(self.pid, "VmHWM:"),
+            Process::Container(_) => None,
+        }
     }
 
     /// Stops the process as FC does: SIGTERM, then SIGKILL if it lingers.
     pub async fn stop(mut self) {
-        if self.is_running() {
-            // SAFETY: kill(2) with a pid we spawned and still own; the worst case is ESRCH.
-            unsafe {
-                libc::kill(self.pid as libc::pid_t, libc::SIGTERM);
+        if !self.is_running().await {
+            if let Process::Container(running) = self.process {
+                running.stop().await;
             }
-            if tokio::time::timeout(Duration::from_secs(3), self.child.wait())
-                .await
-                .is_err()
-            {
-                let _ = self.child.kill().await;
+            return;
+        }
+        match self.process {
+            Process::Local(mut child) => {
+                // SAFETY: kill(2) with a pid we spawned and still own; the worst case is ESRCH.
+                unsafe {
+                    libc::kill(self.pid as libc::pid_t, libc::SIGTERM);
+                }
+                if tokio::time::timeout(Duration::from_secs(3), child.wait())
+                    .await
+                    .is_err()
+                {
+                    let _ = child.kill().await;
+                }
             }
+            Process::Container(running) => running.stop().await,
         }
     }
 
     /// Kills the process at once (after a timeout or out of memory).
-    pub async fn kill(mut self) {
-        let _ = self.child.kill().await;
+    pub async fn kill(self) {
+        match self.process {
+            Process::Local(mut child) => {
+                let _ = child.kill().await;
+            }
+            Process::Container(running) => running.kill().await,
+        }
     }
 }
 
@@ -341,6 +432,18 @@ pub fn environment(code_dir: &Path, settings: &Settings, port: u16) -> BTreeMap<
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     env.extend(settings.environment.clone());
+    env
+}
+
+/// The environment of a custom container: FC's variables and the function's, over the image's
+/// own (its PATH, HOME and library path stay what the image says).
+pub fn container_environment(settings: &Settings, port: u16) -> BTreeMap<String, String> {
+    let mut env = environment(Path::new(crate::platform::CODE_DIR), settings, port);
+    for image_owned in ["LD_LIBRARY_PATH", "PATH", "HOME", "LANG"] {
+        if !settings.environment.contains_key(image_owned) {
+            env.remove(image_owned);
+        }
+    }
     env
 }
 

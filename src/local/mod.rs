@@ -2,6 +2,8 @@
 //! folder, started with FC's environment, called with FC's headers — so that a missing asset or a
 //! wrong port fails here, not in the cloud.
 
+mod container;
+pub use container::ContainerRun;
 pub mod instance;
 pub mod settings;
 mod trigger;
@@ -17,7 +19,7 @@ use hyper::Request;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::Packed;
-use crate::project::Project;
+use crate::project::{Function, Project};
 use crate::ui::Ui;
 use instance::{CallFailure, CodeDir, Instance};
 use settings::Settings;
@@ -51,9 +53,11 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 pub struct Prepared {
     pub code_dir: PathBuf,
     // Keeps the code folder this run's until the run ends (and removes a private one).
-    _code: CodeDir,
+    _code: Option<CodeDir>,
     pub settings: Settings,
     pub runtime_id: &'static str,
+    /// The image to run instead of the unpacked bootstrap (a custom container).
+    pub container: Option<ContainerRun>,
 }
 
 impl Prepared {
@@ -63,7 +67,10 @@ impl Prepared {
             Some(port) => port,
             None => instance::free_port()?,
         };
-        let mut instance = Instance::start(&self.code_dir, &self.settings, port)?;
+        let mut instance = match &self.container {
+            Some(run) => Instance::start_container(run, &self.settings).await?,
+            None => Instance::start(&self.code_dir, &self.settings, port)?,
+        };
         let startup = instance.wait_ready().await?;
         ui.detail(
             "Started",
@@ -129,6 +136,52 @@ pub fn prepare(
     ui: &Ui,
 ) -> Result<Prepared> {
     let function = &packed.built.function;
+    let settings = settings_for(project, function, overrides, ui)?;
+    let code = CodeDir::claim(&project.fc_dir().join("local").join(&function.bin))?;
+    let code_dir = code.path.clone();
+    instance::unpack(&packed.package.path, &code_dir)?;
+    ui.detail(
+        "Unpacked",
+        format!(
+            "{} into {}",
+            packed.package.path.display(),
+            code_dir.display()
+        ),
+    );
+    Ok(Prepared {
+        code_dir,
+        _code: Some(code),
+        settings,
+        runtime_id: packed.built.runtime.id,
+        container: None,
+    })
+}
+
+/// A custom container's image described as FC would run it.
+pub fn prepare_container(
+    project: &Project,
+    function: &Function,
+    run: ContainerRun,
+    overrides: &Overrides,
+    ui: &Ui,
+) -> Result<Prepared> {
+    let settings = settings_for(project, function, overrides, ui)?;
+    Ok(Prepared {
+        code_dir: PathBuf::from(crate::platform::CODE_DIR),
+        _code: None,
+        settings,
+        runtime_id: crate::platform::CONTAINER_RUNTIME,
+        container: Some(run),
+    })
+}
+
+/// How FC would run `function`: its template's settings, or FC's defaults, under `overrides`.
+fn settings_for(
+    project: &Project,
+    function: &Function,
+    overrides: &Overrides,
+    ui: &Ui,
+) -> Result<Settings> {
     let mut settings = None;
     for found in crate::check::find_templates(project)? {
         settings = settings::load(function, &found.path)?;
@@ -152,23 +205,7 @@ pub fn prepare(
     for (key, value) in &overrides.environment {
         settings.environment.insert(key.clone(), value.clone());
     }
-    let code = CodeDir::claim(&project.fc_dir().join("local").join(&function.bin))?;
-    let code_dir = code.path.clone();
-    instance::unpack(&packed.package.path, &code_dir)?;
-    ui.detail(
-        "Unpacked",
-        format!(
-            "{} into {}",
-            packed.package.path.display(),
-            code_dir.display()
-        ),
-    );
-    Ok(Prepared {
-        code_dir,
-        _code: code,
-        settings,
-        runtime_id: packed.built.runtime.id,
-    })
+    Ok(settings)
 }
 
 /// The event of `local invoke`: `--data`, `--event FILE`, or standard input.
@@ -252,6 +289,85 @@ fn failure_error(what: &str, failure: CallFailure, settings: &Settings) -> Error
 }
 
 /// Starts the function, invokes it once with `event`, prints what FC would, and stops it.
+/// A custom container without a web server, run once as FC runs it: the event in
+/// `FC_CUSTOM_CONTAINER_EVENT`, its standard output and error passed through, its exit status
+/// the verdict.
+pub async fn run_once(prepared: Prepared, event: Bytes, ui: &Ui) -> Result<()> {
+    let run = prepared
+        .container
+        .as_ref()
+        .expect("a one-shot run is of a container");
+    let settings = &prepared.settings;
+    let event = String::from_utf8(event.to_vec()).map_err(|_| {
+        Error::new(
+            ErrorKind::Config,
+            "the event is not UTF-8 text, which an environment variable must be",
+        )
+        .help(
+            "FC hands a non-web container its event in FC_CUSTOM_CONTAINER_EVENT: send text (JSON)",
+        )
+    })?;
+    let mut env = instance::container_environment(settings, run.port);
+    env.insert("FC_CUSTOM_CONTAINER_EVENT".into(), event);
+    ui.status(
+        "Running",
+        format!(
+            "{} once ({}, {} MB, timeout {} s) with the event in FC_CUSTOM_CONTAINER_EVENT",
+            run.image, settings.function_name, settings.memory_mb, settings.timeout_s
+        ),
+    );
+    let log = std::sync::Arc::new(instance::Log::default());
+    let started = Instant::now();
+    let mut running = container::Running::start(
+        run,
+        &env,
+        settings.memory_mb,
+        false,
+        log,
+        container::Echo::Split,
+    )
+    .await?;
+    let timeout = Duration::from_secs_f64(settings.timeout_s.max(0.001));
+    let exit = match tokio::time::timeout(timeout, running.wait()).await {
+        Ok(exit) => exit?,
+        Err(_) => {
+            running.kill().await;
+            return Err(failure_error(
+                "the run",
+                CallFailure::TimedOut(timeout),
+                settings,
+            ));
+        }
+    };
+    let duration = started.elapsed();
+    running.drain().await;
+    running.stop().await;
+    eprintln!(
+        "exit status {}  {}",
+        exit.code,
+        summary(duration, settings, None)
+    );
+    if exit.out_of_memory {
+        return Err(failure_error(
+            "the run",
+            CallFailure::OutOfMemory {
+                used_mb: settings.memory_mb as f64,
+            },
+            settings,
+        ));
+    }
+    if exit.code != 0 {
+        return Err(Error::new(
+            ErrorKind::Function,
+            format!("the function exited with status {}", exit.code),
+        )
+        .help(
+            "its output is above; a non-web container reports failure with a non-zero exit status",
+        ));
+    }
+    Ok(())
+}
+
 pub async fn invoke_once(prepared: Prepared, event: Bytes, tail: bool, ui: &Ui) -> Result<()> {
     let settings = &prepared.settings;
     let mut instance = prepared.start_instance(ui).await?;

@@ -33,7 +33,7 @@ impl State {
     async fn address(&self) -> Result<SocketAddr> {
         let mut current = self.instance.lock().await;
         if let Some(instance) = current.as_mut()
-            && instance.is_running()
+            && instance.is_running().await
         {
             return Ok(instance.address);
         }

@@ -647,11 +647,12 @@ fn ctrl_c_while_exporting_a_base_exits_130_and_leaves_nothing() {
     assert!(left.is_empty(), "scratch files left: {left:?}");
 }
 
-/// `cargo fc local ARGS` in the shared fixture: its output and process id.
-fn local(fixture: &Fixture, args: &[&str]) -> (Output, u32) {
+/// `cargo fc local invoke --container --no-build --bin BIN ARGS` in the shared fixture: its
+/// output and process id.
+fn invoke(fixture: &Fixture, bin: &str, args: &[&str]) -> (Output, u32) {
     let mut command = support::cargo_fc();
     command
-        .arg("local")
+        .args(["local", "invoke", "--container", "--no-build", "--bin", bin])
         .args(args)
         .current_dir(&fixture.dir)
         .stdin(Stdio::null())
@@ -668,17 +669,10 @@ fn local_invoke_in_a_container_initializes_invokes_and_reports_failures_as_fc_do
     // The local tests share the fixture's default image tags: they take turns.
     let _turn = fixture.local_lock();
     let _tags = Tags(vec![format!("{}:0.1.0", fixture::FIXTURE)]);
-    let (output, pid) = local(
+    let (output, pid) = invoke(
         fixture,
-        &[
-            "invoke",
-            "--container",
-            "--no-build",
-            "--bin",
-            fixture::FIXTURE,
-            "--data",
-            r#"{"action":"echo","text":"hi"}"#,
-        ],
+        fixture::FIXTURE,
+        &["--data", r#"{"action":"echo","text":"hi"}"#],
     );
     assert!(output.status.success(), "{}", describe(&output));
     let answer: Value = serde_json::from_slice(&output.stdout).expect("the answer is JSON");
@@ -714,17 +708,10 @@ fn local_invoke_in_a_container_initializes_invokes_and_reports_failures_as_fc_do
     );
     assert!(containers_of(pid).is_empty(), "the container was left");
 
-    let (output, pid) = local(
+    let (output, pid) = invoke(
         fixture,
-        &[
-            "invoke",
-            "--container",
-            "--no-build",
-            "--bin",
-            fixture::FIXTURE,
-            "--data",
-            r#"{"action":"fail","text":"no"}"#,
-        ],
+        fixture::FIXTURE,
+        &["--data", r#"{"action":"fail","text":"no"}"#],
     );
     assert_eq!(output.status.code(), Some(7), "{}", describe(&output));
     let answer: Value = serde_json::from_slice(&output.stdout).expect("the error is JSON");
@@ -737,17 +724,10 @@ fn local_invoke_in_a_container_initializes_invokes_and_reports_failures_as_fc_do
     assert!(containers_of(pid).is_empty());
 
     // The memory size is the container's limit: the kernel stops a function that goes over it.
-    let (output, pid) = local(
+    let (output, pid) = invoke(
         fixture,
-        &[
-            "invoke",
-            "--container",
-            "--no-build",
-            "--bin",
-            fixture::FIXTURE,
-            "--data",
-            r#"{"action":"alloc","count":400}"#,
-        ],
+        fixture::FIXTURE,
+        &["--data", r#"{"action":"alloc","count":400}"#],
     );
     assert_eq!(output.status.code(), Some(7), "{}", describe(&output));
     assert!(
@@ -757,14 +737,10 @@ fn local_invoke_in_a_container_initializes_invokes_and_reports_failures_as_fc_do
     );
     assert!(containers_of(pid).is_empty());
 
-    let (output, pid) = local(
+    let (output, pid) = invoke(
         fixture,
+        fixture::FIXTURE,
         &[
-            "invoke",
-            "--container",
-            "--no-build",
-            "--bin",
-            fixture::FIXTURE,
             "--timeout",
             "1",
             "--data",
@@ -786,18 +762,10 @@ fn local_non_web_runs_once_and_its_exit_status_is_the_verdict() {
     // The local tests share the fixture's default image tags: they take turns.
     let _turn = fixture.local_lock();
     let _tags = Tags(vec![format!("{}:0.1.0", fixture::PACKAGE)]);
-    let (output, pid) = local(
+    let (output, pid) = invoke(
         fixture,
-        &[
-            "invoke",
-            "--container",
-            "--non-web",
-            "--no-build",
-            "--bin",
-            fixture::PACKAGE,
-            "--data",
-            r#"{"name":"x"}"#,
-        ],
+        fixture::PACKAGE,
+        &["--non-web", "--data", r#"{"name":"x"}"#],
     );
     assert!(output.status.success(), "{}", describe(&output));
     assert_eq!(
@@ -813,18 +781,10 @@ fn local_non_web_runs_once_and_its_exit_status_is_the_verdict() {
     );
     assert!(containers_of(pid).is_empty());
 
-    let (output, pid) = local(
+    let (output, pid) = invoke(
         fixture,
-        &[
-            "invoke",
-            "--container",
-            "--non-web",
-            "--no-build",
-            "--bin",
-            fixture::PACKAGE,
-            "--data",
-            r#"{"name":" "}"#,
-        ],
+        fixture::PACKAGE,
+        &["--non-web", "--data", r#"{"name":" "}"#],
     );
     assert_eq!(output.status.code(), Some(7), "{}", describe(&output));
     let stderr = text(&output.stderr);

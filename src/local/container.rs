@@ -88,6 +88,18 @@ fn container_name() -> String {
 }
 
 impl Running {
+    /// The container called `name`, which exists: dropping this removes it.
+    fn named(docker: Docker, name: String) -> Running {
+        Running {
+            docker,
+            name,
+            address: None,
+            pid: 0,
+            output: None,
+            removed: false,
+        }
+    }
+
     /// Creates and starts the container with `env`, following its output into `log`. With
     /// `listen`, its server is reached at the container's own address, as FC reaches it.
     pub async fn start(
@@ -125,14 +137,7 @@ impl Running {
             .await
             .map_err(|e| engine_failure(&format!("creating a container of {}", run.image), &e))?;
         // From here the container exists: dropping `running` removes it.
-        let mut running = Running {
-            docker,
-            name,
-            address: None,
-            pid: 0,
-            output: None,
-            removed: false,
-        };
+        let mut running = Running::named(docker, name);
         let attach = running
             .docker
             .attach_container(
@@ -281,14 +286,7 @@ impl Drop for Running {
             };
             runtime.block_on(async {
                 if let Ok(docker) = connect().await {
-                    let mut running = Running {
-                        docker,
-                        name,
-                        address: None,
-                        pid: 0,
-                        output: None,
-                        removed: false,
-                    };
+                    let mut running = Running::named(docker, name);
                     running.remove().await;
                     running.removed = true;
                 }

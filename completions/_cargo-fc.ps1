@@ -144,6 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Make an HTTP-trigger function instead of an event function')
             [CompletionResult]::new('--initializer', '--initializer', [CompletionResultType]::ParameterName, 'Add an initializer that FC runs once per instance before the first request')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Make a custom-container function: the templates run its image (`cargo fc pack --container`) instead of a zip')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')

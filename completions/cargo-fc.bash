@@ -1272,7 +1272,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__new)
-            opts="-v -q -p -h -V --http --initializer --path --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-v -q -p -h -V --http --initializer --container --path --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -137,6 +137,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand --message-format 'Output format of results'
             cand --http 'Make an HTTP-trigger function instead of an event function'
             cand --initializer 'Add an initializer that FC runs once per instance before the first request'
+            cand --container 'Make a custom-container function: the templates run its image (`cargo fc pack --container`) instead of a zip'
             cand -v 'Use verbose output (-vv also makes cargo verbose)'
             cand --verbose 'Use verbose output (-vv also makes cargo verbose)'
             cand -q 'Print only errors and results'

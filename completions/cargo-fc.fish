@@ -133,6 +133,7 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 json\t'One JSON object per result on stdout; human lines stay on stderr'"
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from new" -l http -d 'Make an HTTP-trigger function instead of an event function'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from new" -l initializer -d 'Add an initializer that FC runs once per instance before the first request'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from new" -l container -d 'Make a custom-container function: the templates run its image (`cargo fc pack --container`) instead of a zip'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from new" -s v -l verbose -d 'Use verbose output (-vv also makes cargo verbose)'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Print only errors and results'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -232,6 +232,9 @@ pub struct NewArgs {
     /// Add an initializer that FC runs once per instance before the first request.
     #[arg(long)]
     pub initializer: bool,
+    /// Make a custom-container function: the templates run its image (`cargo fc pack --container`) instead of a zip.
+    #[arg(long)]
+    pub container: bool,
     /// Folder to create (default: ./NAME); it must not exist.
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,

@@ -21,6 +21,17 @@ pub struct Shape {
     pub http: bool,
     /// With an initializer that runs once per instance.
     pub initializer: bool,
+    /// A custom-container function: the templates name an image (`pack --container`), not a zip.
+    pub container: bool,
+}
+
+/// The image a new custom-container function's templates name, for its owner to point at their
+/// Container Registry namespace.
+fn container_image(name: &str) -> String {
+    format!(
+        "registry.cn-hangzhou.aliyuncs.com/your-namespace/{}:0.1.0",
+        name.to_ascii_lowercase().replace('_', "-")
+    )
 }
 
 impl Shape {
@@ -163,6 +174,17 @@ fn fun_template(name: &str, shape: Shape) -> String {
                  InstanceConcurrency: 10\n",
         code = code_path(name)
     );
+    if shape.container {
+        text = text
+            .replace("Runtime: custom\n", "Runtime: custom-container\n")
+            .replace(
+                &format!("CodeUri: {}\n", code_path(name)),
+                &format!(
+                    "CustomContainerConfig:\n          Image: '{}'\n",
+                    container_image(name)
+                ),
+            );
+    }
     if shape.initializer {
         text.push_str(
             "        Initializer: index.initializer\n        InitializationTimeout: 10\n",
@@ -204,6 +226,18 @@ fn serverless_devs_template(name: &str, shape: Shape) -> String {
                  port: 9000\n",
         code = code_path(name)
     );
+    if shape.container {
+        text = text
+            .replace("runtime: custom\n", "runtime: custom-container\n")
+            .replace(&format!("      code: {}\n", code_path(name)), "")
+            .replace(
+                "customRuntimeConfig:\n        command: ['/code/bootstrap']\n",
+                &format!(
+                    "customContainerConfig:\n        image: '{}'\n",
+                    container_image(name)
+                ),
+            );
+    }
     if shape.initializer {
         text.push_str(
             "      instanceLifecycleConfig:\n        \
@@ -259,6 +293,7 @@ mod tests {
             Shape {
                 http: true,
                 initializer: true,
+                container: false,
             },
         );
         assert_eq!(
@@ -280,5 +315,26 @@ mod tests {
         assert!(s.contains("triggerType: http"), "{s}");
         let event = render("ev", Shape::default());
         assert!(!file(&event, "template.yml").contains("Events"));
+    }
+
+    #[test]
+    fn container_functions_name_an_image_and_pass_the_checker() {
+        let files = render(
+            "hello_img",
+            Shape {
+                container: true,
+                ..Shape::default()
+            },
+        );
+        let image = "registry.cn-hangzhou.aliyuncs.com/your-namespace/hello-img:0.1.0";
+        for (path, key) in [("s.yaml", "image"), ("template.yml", "Image")] {
+            let text = file(&files, path);
+            assert!(text.contains("untime: custom-container\n"), "{text}");
+            assert!(text.contains(&format!("{key}: '{image}'")), "{text}");
+            assert!(!text.contains("target/fc"), "no zip in {path}: {text}");
+            let found =
+                crate::check::check_source(path, text, &crate::check::Expectations::default());
+            assert!(found.is_empty(), "{path}: {found:?}");
+        }
     }
 }

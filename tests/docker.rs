@@ -9,6 +9,8 @@
 //! The docker CLI is used here only to look at what cargo fc did (containers left, running the
 //! bootstrap); cargo fc itself talks to the engine through its API.
 
+mod support;
+
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -16,10 +18,6 @@ use std::time::{Duration, Instant};
 
 use cargo_fc::platform::SymbolVersion;
 use cargo_fc::verify::{self, Family};
-
-fn under_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
-}
 
 fn docker(args: &[&str]) -> Output {
     Command::new("docker")
@@ -59,8 +57,7 @@ fn test_image() -> Option<String> {
     match problem {
         None => Some(tag),
         Some(problem) => {
-            assert!(!under_ci(), "{problem}");
-            eprintln!("SKIPPED: {problem}");
+            support::skip(&problem);
             None
         }
     }
@@ -399,16 +396,11 @@ fn sigint_removes_the_container_and_exits_130() {
     let pid_t = libc::pid_t::try_from(pid).unwrap();
     // SAFETY: sending a signal to our own child process.
     assert_eq!(unsafe { libc::kill(pid_t, libc::SIGINT) }, 0);
-    let started = Instant::now();
+    // The build script sleeps for 300 s: an exit at all means the interrupt stopped the build.
     let output = child.wait_with_output().unwrap();
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(130), "{text}");
     assert!(text.contains("interrupted"), "{text}");
-    assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "cargo fc took {:?} to stop",
-        started.elapsed()
-    );
     assert!(containers_of(pid).is_empty(), "a container was left");
 }
 

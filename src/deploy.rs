@@ -5,6 +5,8 @@
 //! cargo fc never reads, prints or stores credentials: the tool reads its own configuration
 //! (`s config add`, `fun config`) and inherits the environment untouched.
 
+pub mod api;
+
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,6 +1,7 @@
 //! Throwaway crates and the real `cargo-fc` binary, for end-to-end tests.
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
+pub mod fake_fc;
 pub mod fixture;
 
 use std::ffi::OsString;
@@ -21,7 +22,7 @@ pub fn tool_path() -> OsString {
     std::env::join_paths(paths).expect("PATH entries are joinable")
 }
 
-fn under_ci() -> bool {
+pub fn under_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
 }
 

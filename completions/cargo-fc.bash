@@ -246,14 +246,14 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__build)
-            opts="-F -j -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --runtime)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --builder)
@@ -265,6 +265,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -396,22 +400,30 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__deploy)
-            opts="-F -v -q -p -h -V --tool --dry-run --template --no-build --builder --features --locked --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --include --tool --dry-run --template --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --tool)
-                    COMPREPLY=($(compgen -W "s fun" -- "${cur}"))
-                    return 0
-                    ;;
-                --template)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --runtime)
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --builder)
                     COMPREPLY=($(compgen -W "docker zig cargo" -- "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --features)
@@ -419,6 +431,26 @@ _cargo__fc() {
                     return 0
                     ;;
                 -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tool)
+                    COMPREPLY=($(compgen -W "s fun" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -761,7 +793,7 @@ _cargo__fc() {
             fi
             case "${prev}" in
                 --runtime)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -911,7 +943,7 @@ _cargo__fc() {
             fi
             case "${prev}" in
                 --runtime)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1040,14 +1072,14 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__invoke)
-            opts="-F -j -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --event --data --tail --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --event --data --tail --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --runtime)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --builder)
@@ -1059,6 +1091,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1134,14 +1170,14 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__start)
-            opts="-F -j -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --port --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --port --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --runtime)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --builder)
@@ -1153,6 +1189,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1266,14 +1306,14 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__pack)
-            opts="-F -j -o -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --output --include --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-r -F -j -o -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --output --include --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --runtime)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --builder)
@@ -1285,6 +1325,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -49,12 +49,16 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and not __fish_see
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and not __fish_seen_subcommand_from build pack new local check deploy completions image doctor help" -f -a "image" -d 'Manage the Docker images the docker builder compiles in'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and not __fish_seen_subcommand_from build pack new local check deploy completions image doctor help" -f -a "doctor" -d 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and not __fish_seen_subcommand_from build pack new local check deploy completions image doctor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l runtime -d 'FC runtime to build for: custom (Debian 9, glibc 2.24), custom.debian10, custom.debian11, custom.debian12' -r
-complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l builder -d 'How to compile: docker (in a container of the runtime\'s Debian), zig (cargo-zigbuild, glibc pinned to the runtime\'s) or cargo (plain host build). Default: docker when an engine answers, else zig' -r -f -a "docker\t'cargo in a container of the runtime\'s Debian release, through the Docker engine'
-zig\t'cargo-zigbuild, linking against the runtime\'s glibc version'
-cargo\t'The host\'s cargo, as is'"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l runtime -d 'FC runtime to build for: custom (Debian 9, glibc 2.24), custom.debian10, custom.debian11, custom.debian12' -r -f -a "custom\t''
+custom.debian10\t''
+custom.debian11\t''
+custom.debian12\t''"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l builder -d 'How to compile: docker (in a container of the runtime\'s Debian), zig (cargo-zigbuild, glibc pinned to the runtime\'s) or cargo (plain host build). Default: docker when an engine answers, else zig' -r -f -a "docker\t''
+zig\t''
+cargo\t''"
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l image -d 'Docker image to build in instead of the runtime\'s builder image (pulled if absent); its glibc is what the verify step judges' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l profile -d 'Build with the given profile (default: release)' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l target-dir -d 'Directory for all generated artifacts, as cargo\'s --target-dir (cargo fc\'s own output goes to <DIR>/fc)' -r -F
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -s F -l features -d 'Space or comma separated list of features to activate' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -s j -l jobs -d 'Number of parallel jobs cargo runs' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stderr is a terminal and `NO_COLOR` is not set'
@@ -65,6 +69,7 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l bin -d 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l message-format -d 'Output format of results' -r -f -a "human\t'Status lines for people, on stderr'
 json\t'One JSON object per result on stdout; human lines stay on stderr'"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -s r -l release -d 'Build with the release profile, the default (cargo\'s spelling, accepted as is)'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l debug -d 'Build with the dev profile'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l all-features -d 'Activate all available features'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -l no-default-features -d 'Do not activate the `default` feature'
@@ -76,12 +81,16 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Print only errors and results'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
-complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l runtime -d 'FC runtime to build for: custom (Debian 9, glibc 2.24), custom.debian10, custom.debian11, custom.debian12' -r
-complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l builder -d 'How to compile: docker (in a container of the runtime\'s Debian), zig (cargo-zigbuild, glibc pinned to the runtime\'s) or cargo (plain host build). Default: docker when an engine answers, else zig' -r -f -a "docker\t'cargo in a container of the runtime\'s Debian release, through the Docker engine'
-zig\t'cargo-zigbuild, linking against the runtime\'s glibc version'
-cargo\t'The host\'s cargo, as is'"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l runtime -d 'FC runtime to build for: custom (Debian 9, glibc 2.24), custom.debian10, custom.debian11, custom.debian12' -r -f -a "custom\t''
+custom.debian10\t''
+custom.debian11\t''
+custom.debian12\t''"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l builder -d 'How to compile: docker (in a container of the runtime\'s Debian), zig (cargo-zigbuild, glibc pinned to the runtime\'s) or cargo (plain host build). Default: docker when an engine answers, else zig' -r -f -a "docker\t''
+zig\t''
+cargo\t''"
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l image -d 'Docker image to build in instead of the runtime\'s builder image (pulled if absent); its glibc is what the verify step judges' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l profile -d 'Build with the given profile (default: release)' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l target-dir -d 'Directory for all generated artifacts, as cargo\'s --target-dir (cargo fc\'s own output goes to <DIR>/fc)' -r -F
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -s F -l features -d 'Space or comma separated list of features to activate' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -s j -l jobs -d 'Number of parallel jobs cargo runs' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -s o -l output -d 'Where to write the zip (only with one function; default: <target-dir>/fc/<bin>.zip)' -r -F
@@ -94,6 +103,7 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l bin -d 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l message-format -d 'Output format of results' -r -f -a "human\t'Status lines for people, on stderr'
 json\t'One JSON object per result on stdout; human lines stay on stderr'"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -s r -l release -d 'Build with the release profile, the default (cargo\'s spelling, accepted as is)'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l debug -d 'Build with the dev profile'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l all-features -d 'Activate all available features'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -l no-default-features -d 'Do not activate the `default` feature'
@@ -150,13 +160,22 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only errors and results'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
-complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l tool -d 'The deploy tool (default: `s` for an s.yaml, `fun` for a Fun template.yml)' -r -f -a "s\t'Serverless Devs: `s deploy -y`'
-fun\t'Fun: `fun deploy -y -t FILE`'"
-complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l template -d 'The template to deploy (default: the one next to the package)' -r -F
-complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l builder -d 'How to compile: zig (cargo-zigbuild, glibc pinned to the runtime\'s) or cargo (plain host build)' -r -f -a "docker\t'cargo in a container of the runtime\'s Debian release, through the Docker engine'
-zig\t'cargo-zigbuild, linking against the runtime\'s glibc version'
-cargo\t'The host\'s cargo, as is'"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l runtime -d 'FC runtime to build for: custom (Debian 9, glibc 2.24), custom.debian10, custom.debian11, custom.debian12' -r -f -a "custom\t''
+custom.debian10\t''
+custom.debian11\t''
+custom.debian12\t''"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l builder -d 'How to compile: docker (in a container of the runtime\'s Debian), zig (cargo-zigbuild, glibc pinned to the runtime\'s) or cargo (plain host build). Default: docker when an engine answers, else zig' -r -f -a "docker\t''
+zig\t''
+cargo\t''"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l image -d 'Docker image to build in instead of the runtime\'s builder image (pulled if absent); its glibc is what the verify step judges' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l profile -d 'Build with the given profile (default: release)' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l target-dir -d 'Directory for all generated artifacts, as cargo\'s --target-dir (cargo fc\'s own output goes to <DIR>/fc)' -r -F
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -s F -l features -d 'Space or comma separated list of features to activate' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -s j -l jobs -d 'Number of parallel jobs cargo runs' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l include -d 'Add assets to the package, as `cargo fc pack --include` (repeatable)' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l tool -d 'The deploy tool (default: `s` for an s.yaml, `fun` for a Fun template.yml)' -r -f -a "s\t''
+fun\t''"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l template -d 'The template to deploy (default: the one next to the package)' -r -F
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stderr is a terminal and `NO_COLOR` is not set'
 always\t''
 never\t''"
@@ -165,9 +184,16 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l bin -d 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l message-format -d 'Output format of results' -r -f -a "human\t'Status lines for people, on stderr'
 json\t'One JSON object per result on stdout; human lines stay on stderr'"
-complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l dry-run -d 'Print the command and the package it would deploy, and run nothing'
-complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l no-build -d 'Deploy the bootstrap the last build left instead of building first'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -s r -l release -d 'Build with the release profile, the default (cargo\'s spelling, accepted as is)'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l debug -d 'Build with the dev profile'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l all-features -d 'Activate all available features'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l no-default-features -d 'Do not activate the `default` feature'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l locked -d 'Assert that Cargo.lock will remain unchanged'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l offline -d 'Run without accessing the network'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l frozen -d 'Equivalent to --locked and --offline'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l no-verify -d 'Skip checking the executables against the runtime (the package may then fail to start on FC)'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l no-build -d 'Deploy the bootstrap the last build left instead of building first'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l dry-run -d 'Print the command and the package it would deploy, and run nothing'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -s v -l verbose -d 'Use verbose output (-vv also makes cargo verbose)'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -s q -l quiet -d 'Print only errors and results'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -1,13 +1,35 @@
 //! The command line: `cargo fc …`, which cargo runs as `cargo-fc fc …`.
 //!
-//! The doc comments here are the `--help` text.
+//! The doc comments here are the `--help` text. This is the only module that knows clap; the
+//! commands (`src/commands/`) turn these values into each stage's own options.
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::build::BuilderKind;
+use crate::deploy::DeployTool;
+use crate::platform::{RUNTIMES, Runtime};
 use crate::ui::{ColorChoice, MessageFormat};
+
+/// `--runtime ID`: one of the runtimes cargo fc builds for.
+fn runtime_parser() -> impl TypedValueParser<Value = &'static Runtime> {
+    PossibleValuesParser::new(RUNTIMES.iter().map(|r| r.id))
+        .map(|id| Runtime::find(&id).expect("the parser offers only known ids"))
+}
+
+/// `--builder NAME`.
+fn builder_parser() -> impl TypedValueParser<Value = BuilderKind> {
+    PossibleValuesParser::new(BuilderKind::names())
+        .map(|name| BuilderKind::from_name(&name).expect("the parser offers only known names"))
+}
+
+/// `--tool NAME`.
+fn tool_parser() -> impl TypedValueParser<Value = DeployTool> {
+    PossibleValuesParser::new(DeployTool::ALL.map(DeployTool::program))
+        .map(|name| DeployTool::from_program(&name).expect("the parser offers only known tools"))
+}
 
 /// cargo runs `cargo-fc fc ARGS` for `cargo fc ARGS`, so the real command sits under `fc`.
 #[derive(Debug, Parser)]
@@ -84,39 +106,56 @@ pub enum ImageCommand {
     /// Build the builder image of a runtime (its Debian release, a C toolchain and the host's Rust) through the Docker engine.
     Build {
         /// Runtime whose image to build (default: the project's runtimes, or `custom` outside a project).
-        #[arg(long, value_name = "ID")]
-        runtime: Option<String>,
+        #[arg(long, value_name = "ID", value_parser = runtime_parser())]
+        runtime: Option<&'static Runtime>,
     },
     /// List the builder images present in the Docker engine.
     List,
     /// Remove builder images: the ones named, or all of a runtime, or all of them.
     Rm {
         /// Remove only the images of this runtime.
-        #[arg(long, value_name = "ID", conflicts_with = "images")]
-        runtime: Option<String>,
+        #[arg(long, value_name = "ID", conflicts_with = "images", value_parser = runtime_parser())]
+        runtime: Option<&'static Runtime>,
         /// Images to remove, as `cargo fc image list` shows them.
         #[arg(value_name = "IMAGE")]
         images: Vec<String>,
     },
 }
 
+/// What `build` takes, and every command that builds first.
 #[derive(Debug, Args, Clone, Default)]
 pub struct BuildArgs {
+    #[command(flatten)]
+    pub flags: BuildFlags,
+    /// Arguments passed on to cargo after the ones cargo fc sets.
+    #[arg(last = true, value_name = "CARGO_ARGS")]
+    pub cargo_args: Vec<String>,
+}
+
+/// How to build, as cargo's own flags and cargo fc's builder choice.
+#[derive(Debug, Args, Clone, Default)]
+pub struct BuildFlags {
     /// FC runtime to build for: custom (Debian 9, glibc 2.24), custom.debian10, custom.debian11, custom.debian12.
-    #[arg(long, value_name = "ID")]
-    pub runtime: Option<String>,
+    #[arg(long, value_name = "ID", value_parser = runtime_parser())]
+    pub runtime: Option<&'static Runtime>,
     /// How to compile: docker (in a container of the runtime's Debian), zig (cargo-zigbuild, glibc pinned to the runtime's) or cargo (plain host build). Default: docker when an engine answers, else zig.
-    #[arg(long, value_enum, value_name = "BUILDER")]
+    #[arg(long, value_name = "BUILDER", value_parser = builder_parser())]
     pub builder: Option<BuilderKind>,
     /// Docker image to build in instead of the runtime's builder image (pulled if absent); its glibc is what the verify step judges.
     #[arg(long, value_name = "NAME")]
     pub image: Option<String>,
     /// Build with the given profile (default: release).
-    #[arg(long, value_name = "NAME", conflicts_with = "debug")]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["debug", "release"])]
     pub profile: Option<String>,
+    /// Build with the release profile, the default (cargo's spelling, accepted as is).
+    #[arg(short = 'r', long, conflicts_with = "debug")]
+    pub release: bool,
     /// Build with the dev profile.
     #[arg(long)]
     pub debug: bool,
+    /// Directory for all generated artifacts, as cargo's --target-dir (cargo fc's own output goes to <DIR>/fc).
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
     /// Space or comma separated list of features to activate.
     #[arg(short = 'F', long, value_name = "FEATURES")]
     pub features: Vec<String>,
@@ -141,9 +180,6 @@ pub struct BuildArgs {
     /// Skip checking the executables against the runtime (the package may then fail to start on FC).
     #[arg(long)]
     pub no_verify: bool,
-    /// Arguments passed on to cargo after the ones cargo fc sets.
-    #[arg(last = true, value_name = "CARGO_ARGS")]
-    pub cargo_args: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -246,19 +282,18 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
 }
 
-/// The deploy tool to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DeployTool {
-    /// Serverless Devs: `s deploy -y`.
-    S,
-    /// Fun: `fun deploy -y -t FILE`.
-    Fun,
-}
-
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct DeployArgs {
+    #[command(flatten)]
+    pub build: BuildFlags,
+    /// Deploy the bootstrap the last build left instead of building first.
+    #[arg(long)]
+    pub no_build: bool,
+    /// Add assets to the package, as `cargo fc pack --include` (repeatable).
+    #[arg(long = "include", value_name = "SRC[:DEST]")]
+    pub includes: Vec<String>,
     /// The deploy tool (default: `s` for an s.yaml, `fun` for a Fun template.yml).
-    #[arg(long, value_enum, value_name = "TOOL")]
+    #[arg(long, value_name = "TOOL", value_parser = tool_parser())]
     pub tool: Option<DeployTool>,
     /// Print the command and the package it would deploy, and run nothing.
     #[arg(long)]
@@ -266,18 +301,6 @@ pub struct DeployArgs {
     /// The template to deploy (default: the one next to the package).
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
-    /// Deploy the bootstrap the last build left instead of building first.
-    #[arg(long)]
-    pub no_build: bool,
-    /// How to compile: zig (cargo-zigbuild, glibc pinned to the runtime's) or cargo (plain host build).
-    #[arg(long, value_enum, value_name = "BUILDER")]
-    pub builder: Option<BuilderKind>,
-    /// Space or comma separated list of features to activate.
-    #[arg(short = 'F', long, value_name = "FEATURES")]
-    pub features: Vec<String>,
-    /// Assert that Cargo.lock will remain unchanged.
-    #[arg(long)]
-    pub locked: bool,
     /// Arguments passed on to the deploy tool after the ones cargo fc sets.
     #[arg(last = true, value_name = "TOOL_ARGS")]
     pub tool_args: Vec<String>,
@@ -302,16 +325,6 @@ pub fn completion_script(shell: clap_complete::Shell) -> String {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, COMPLETION_BIN, &mut script);
     String::from_utf8(script).expect("clap_complete writes UTF-8")
-}
-
-/// `cargo fc completions SHELL`.
-pub fn print_completions(args: &CompletionsArgs) -> crate::error::Result<()> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    // A closed stdout (piped into `head`) is the reader's choice, not an error of ours.
-    let _ = stdout.write_all(completion_script(args.shell).as_bytes());
-    let _ = stdout.flush();
-    Ok(())
 }
 
 #[cfg(test)]

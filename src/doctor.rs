@@ -6,7 +6,7 @@
 //! report cannot disagree with what `cargo fc build` or `deploy` then does. Doctor reports; it
 //! fails (exit 5) only when `cargo fc build` could not build here at all.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -14,15 +14,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 
-use crate::build::docker::{self, Engine};
 use crate::build::image::{self, Toolchain};
 use crate::build::zig::{self, ZigSource};
 use crate::build::{BuilderKind, cargo};
-use crate::cli::DeployTool;
-use crate::error::{Error, Result};
-use crate::project::{self, Project, Selection};
-use crate::runtime::Runtime;
-use crate::ui::Ui;
+use crate::deploy::DeployTool;
+use crate::engine::{self, Engine};
+use crate::error::{Exit, Failure, failure_any};
+use crate::platform::Runtime;
+use crate::project::{self, Project, ProjectError, Selection};
 
 /// How long a tool may take to print its version. `s -v` starts Node and can take seconds; a
 /// version is not worth more than this.
@@ -178,23 +177,33 @@ impl Report {
     }
 }
 
-/// `cargo fc doctor`.
-pub fn command(selection: &Selection, ui: &Ui) -> Result<()> {
-    let report = examine(selection);
-    if ui.is_json() {
-        ui.json(&report.to_json());
-    } else {
-        let mut stdout = std::io::stdout().lock();
-        // A closed stdout (piped into `head`) is the reader's choice, not an error of ours.
-        let _ = stdout.write_all(report.render(ui.color()).as_bytes());
-        let _ = stdout.flush();
+/// No builder can run here: what `doctor` ends with then (exit 5).
+#[derive(Debug)]
+pub struct CannotBuild;
+
+impl std::fmt::Display for CannotBuild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("cargo fc cannot build here: no builder is usable")
     }
-    if report.can_build {
-        Ok(())
-    } else {
-        Err(Error::tool("cargo fc cannot build here: no builder is usable")
-            .help("follow the fixes marked ✗ above; `pip install ziglang cargo-zigbuild` is the quickest"))
+}
+
+impl Failure for CannotBuild {
+    fn exit(&self) -> Exit {
+        Exit::Tool
     }
+
+    fn kind(&self) -> &'static str {
+        "doctor.cannot-build"
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(
+            "follow the fixes marked ✗ above; `pip install ziglang cargo-zigbuild` is the quickest"
+                .into(),
+        )
+    }
+
+    failure_any!();
 }
 
 /// Looks at everything and decides nothing: the report of this machine (and of the project in
@@ -289,16 +298,20 @@ struct DockerProbe {
 /// The engine, through the same connection the docker builder makes (DOCKER_HOST or the
 /// default socket, a ping with a timeout, API version negotiation).
 fn examine_docker() -> DockerProbe {
-    let host = redact_host(&docker::engine_host());
-    let origin = docker::host_origin();
+    let host = redact_host(&engine::engine_host());
+    let origin = engine::host_origin();
     let engine = match Engine::connect() {
         Ok(engine) => engine,
         Err(error) => {
-            let message = redact(&error.message);
+            let message = redact(&error.to_string());
             let item = Item::new("docker", "Docker engine", Mark::Missing, message.clone())
-                .fix(error.help.clone().map(|h| redact(&h)).unwrap_or_else(|| {
-                    "start Docker, or set DOCKER_HOST to the engine's address".to_string()
-                }))
+                .fix(
+                    Failure::help(&error)
+                        .map(|h| redact(&h))
+                        .unwrap_or_else(|| {
+                            "start Docker, or set DOCKER_HOST to the engine's address".to_string()
+                        }),
+                )
                 .with("host", host.clone())
                 .with("host_origin", origin);
             return DockerProbe {
@@ -332,7 +345,7 @@ fn examine_docker() -> DockerProbe {
         Err(error) => (
             format!(
                 "answers at {host} ({origin}); version unknown: {}",
-                docker::describe(error)
+                engine::describe(error)
             ),
             None,
         ),
@@ -343,7 +356,7 @@ fn examine_docker() -> DockerProbe {
     if let Some((number, api)) = data {
         item = item.with("version", number).with("api_version", api);
     }
-    let images = image::list_builders(&engine).map_err(|e| e.message.clone());
+    let images = image::list_builders(&engine).map_err(|e| e.to_string());
     DockerProbe {
         item,
         problem: None,
@@ -448,7 +461,7 @@ fn examine_zig() -> (Probe, Probe) {
                 "not on PATH",
             )
             .fix(pip_fix()),
-            problem: Some(error.message.clone()),
+            problem: Some(error.to_string()),
         },
     };
     let zig_probe = match &zig_source {
@@ -472,7 +485,7 @@ fn examine_zig() -> (Probe, Probe) {
                 "neither on PATH nor installed as the `ziglang` Python package",
             )
             .fix(pip_fix()),
-            problem: Some(error.message.clone()),
+            problem: Some(error.to_string()),
         },
     };
     (zig_probe, cargo_zigbuild_probe)
@@ -617,7 +630,7 @@ fn tool_item(
 }
 
 /// The project line: which functions and runtimes the builder decision below is for.
-fn project_item(project: &Result<Project>, expected: bool) -> Item {
+fn project_item(project: &Result<Project, ProjectError>, expected: bool) -> Item {
     match project {
         Ok(project) => {
             let names: Vec<&str> = project.functions.iter().map(|f| f.bin.as_str()).collect();
@@ -643,16 +656,16 @@ fn project_item(project: &Result<Project>, expected: bool) -> Item {
         }
         Err(error) if expected => {
             // Where the error applies, then what it is; its help becomes the fix.
-            let summary = match &error.location {
+            let summary = match error.location() {
                 Some(at) => match at.line {
-                    Some(line) => format!("{}:{line}: {}", at.file.display(), error.message),
-                    None => format!("{}: {}", at.file.display(), error.message),
+                    Some(line) => format!("{}:{line}: {error}", at.file.display()),
+                    None => format!("{}: {error}", at.file.display()),
                 },
-                None => error.message.clone(),
+                None => error.to_string(),
             };
             let item = Item::new("project", "project", Mark::Missing, summary);
-            match &error.help {
-                Some(help) => item.fix(help.clone()),
+            match error.help() {
+                Some(help) => item.fix(help),
                 None => item,
             }
         }
@@ -919,7 +932,7 @@ fn redact_host(host: &str) -> String {
 
 /// `text` with the engine address replaced by its redacted form.
 fn redact(text: &str) -> String {
-    let host = docker::engine_host();
+    let host = engine::engine_host();
     let redacted = redact_host(&host);
     if host == redacted {
         text.to_string()

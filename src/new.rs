@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, DirEntry, include_dir};
 
 use crate::error::{Error, Result};
-use crate::project::check_function_name;
+use crate::platform;
 use crate::ui::Ui;
 
 static TEMPLATE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/runtime-template");
@@ -36,10 +36,15 @@ impl Shape {
 
 /// Writes the new function's crate to `dir` (which must not exist), all or nothing.
 pub fn create(name: &str, dir: &Path, shape: Shape, ui: &Ui) -> Result<()> {
-    check_function_name(name).map_err(|problem| {
-        Error::config(format!("`{name}` cannot name a function: it {problem}"))
-            .help("use letters, digits, `_` and `-`, starting with a letter or `_`, at most 64 characters")
-    })?;
+    if let Some(problem) = platform::name_problem(name, platform::FUNCTION_NAME_MAX) {
+        return Err(
+            Error::config(format!("`{name}` cannot name a function: it {problem}")).help(format!(
+                "use {}, at most {} characters",
+                platform::NAME_RULE,
+                platform::FUNCTION_NAME_MAX
+            )),
+        );
+    }
     if dir.exists() || dir.is_symlink() {
         return Err(Error::config(format!("{} already exists", dir.display()))
             .help("choose another name or --path; cargo fc new never overwrites anything"));
@@ -135,7 +140,7 @@ fn code_path(name: &str) -> String {
     format!("./target/fc/{name}.zip")
 }
 
-/// FC-FACTS: Fun template.yml. Handler and Initializer mean nothing to a custom runtime but FC
+/// docs/platform.md#template-formats. Handler and Initializer mean nothing to a custom runtime but FC
 /// requires them.
 fn fun_template(name: &str, shape: Shape) -> String {
     let mut text = format!(
@@ -176,7 +181,7 @@ fn fun_template(name: &str, shape: Shape) -> String {
     text
 }
 
-/// FC-FACTS: Serverless Devs s.yaml, FC 3.0.
+/// docs/platform.md#template-formats.
 fn serverless_devs_template(name: &str, shape: Shape) -> String {
     let mut text = format!(
         "edition: 3.0.0\n\

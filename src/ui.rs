@@ -117,8 +117,11 @@ impl Ui {
         }
     }
 
+    /// An error that ends the command: on stderr for people, and as a JSON message on stdout
+    /// under `--message-format json`.
     pub fn error(&self, error: &Error) {
         eprintln!("{}: {error}", self.paint(RED, "error"));
+        self.json(&error.to_json());
     }
 
     /// One JSON message on stdout, when `--message-format json` asked for them.
@@ -160,6 +163,41 @@ impl Ui {
         );
         Progress(Some(bar))
     }
+}
+
+/// A size in decimal units, as FC's limits are written (100 MB = 100,000,000 bytes).
+pub fn human_size(bytes: u64) -> String {
+    indicatif::DecimalBytes(bytes).to_string()
+}
+
+/// A word as a POSIX shell would take it back: quoted only when it has to be.
+pub fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+/// The known name closest to a misspelt one, if it is close enough to be a typo: the "did you
+/// mean" of every message that names a key or a value.
+pub fn closest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    // Names are short; a long word cannot be a typo of one, and comparing it costs its length
+    // times theirs.
+    if word.len() > 64 {
+        return None;
+    }
+    known
+        .iter()
+        .filter(|k| k.len().abs_diff(word.len()) <= 2.max(k.len() / 3))
+        .map(|k| (strsim::levenshtein(word, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
 }
 
 /// A progress display that may be absent (not a terminal, `CI`, `--quiet`).

@@ -5,7 +5,7 @@ mod support;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
-use cargo_fc::runtime::{Runtime, SymbolVersion};
+use cargo_fc::platform::{Runtime, SymbolVersion};
 use cargo_fc::verify::{self, Family};
 use support::*;
 

@@ -121,7 +121,7 @@ fn json_messages_go_to_stdout_one_per_diagnostic() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
-    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert_eq!(messages.len(), 4, "{messages:#?}");
     assert_eq!(messages[0]["reason"], "template-diagnostic");
     assert_eq!(messages[0]["severity"], "error");
     assert_eq!(messages[0]["rule"], "memory-size");
@@ -132,6 +132,9 @@ fn json_messages_go_to_stdout_one_per_diagnostic() {
     assert_eq!(messages[2]["format"], "serverless-devs-3");
     assert_eq!(messages[2]["errors"], 1);
     assert_eq!(messages[2]["warnings"], 1);
+    // The error that ends the command is a JSON message too.
+    assert_eq!(messages[3]["reason"], "error");
+    assert_eq!(messages[3]["exit_code"], 6);
 }
 
 #[test]

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use cargo_fc::check::{self, Expectations, ExpectedFunction};
-use cargo_fc::runtime::Runtime;
+use cargo_fc::platform::Runtime;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/check-corpus")

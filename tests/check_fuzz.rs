@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use cargo_fc::check::{self, Expectations, ExpectedFunction};
-use cargo_fc::runtime::Runtime;
+use cargo_fc::platform::Runtime;
 use proptest::prelude::*;
 
 fn project() -> Expectations {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use cargo_fc::runtime::SymbolVersion;
+use cargo_fc::platform::SymbolVersion;
 use cargo_fc::verify::{self, Family};
 
 fn under_ci() -> bool {

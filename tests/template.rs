@@ -7,7 +7,7 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 
-use cargo_fc::runtime::SymbolVersion;
+use cargo_fc::platform::SymbolVersion;
 use cargo_fc::verify::{self, Family};
 use support::fixture::*;
 use support::*;

@@ -1,4 +1,4 @@
-//! Serverless Devs `s.yaml` (FC-FACTS: Serverless Devs s.yaml): `edition: 3.0.0` with
+//! Serverless Devs `s.yaml` (docs/platform.md#template-formats): `edition: 3.0.0` with
 //! component `fc3`, and the older `edition: 1.0.0` with component `fc`.
 //!
 //! The components accept many more keys than cargo fc knows and add new ones often, so unknown
@@ -72,7 +72,7 @@ const FC3_TRIGGER: &[&str] = &[
     "sourceArn",
 ];
 const FC3_HTTP_CONFIG: &[&str] = &["authType", "methods", "authConfig", "disableURLInternet"];
-/// FC-FACTS: s.yaml. fc3 HTTP triggers.
+/// docs/platform.md#template-formats. fc3 HTTP triggers.
 const FC3_AUTH_TYPES: &[&str] = &["anonymous", "function", "jwt"];
 const FC3_METHODS: &[&str] = &["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
 
@@ -368,7 +368,7 @@ fn fc3_lifecycle(cx: &mut Context, id: NodeId) {
                 "remove preFreeze; do that work in preStop or per request",
             );
         } else if !FC3_HOOKS.contains(&key) {
-            let help = match crate::project::closest(key, FC3_HOOKS) {
+            let help = match crate::ui::closest(key, FC3_HOOKS) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => "instanceLifecycleConfig accepts initializer and preStop".to_string(),
             };

@@ -1,4 +1,4 @@
-//! Fun's `template.yml` (FC-FACTS: Fun template.yml). Fun's own schema is closed
+//! Fun's `template.yml` (docs/platform.md#template-formats). Fun's own schema is closed
 //! (`additionalProperties: false`), so unknown properties are errors here too.
 
 use super::rules::{
@@ -83,12 +83,9 @@ const EVENT_TYPES: &[&str] = &[
     "Api",
 ];
 const HTTP_PROPERTIES: &[&str] = &["AuthType", "Methods", "InvocationRole", "Qualifier"];
-/// FC-FACTS: Fun template. Fun accepts both spellings.
+/// docs/platform.md#template-formats. Fun accepts both spellings.
 const AUTH_TYPES: &[&str] = &["ANONYMOUS", "FUNCTION", "anonymous", "function"];
 const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "HEAD"];
-
-/// FC-FACTS: names, handler strings, ranges. Fun accepted only these sizes above 3072 MB.
-const FUN_LARGE_MEMORY: &[i64] = &[4096, 8192, 16384, 32768];
 
 /// Checks a Fun template; returns the number of functions found.
 pub fn check(cx: &mut Context) -> usize {
@@ -101,7 +98,7 @@ pub fn check(cx: &mut Context) -> usize {
             continue;
         };
         if !TOP_KEYS.contains(&key)
-            && let Some(close) = crate::project::closest(key, TOP_KEYS)
+            && let Some(close) = crate::ui::closest(key, TOP_KEYS)
         {
             cx.warn(
                 "unknown-property",
@@ -209,7 +206,7 @@ fn resource_type<'a>(
     if known.contains(&kind) {
         return Some(kind);
     }
-    let help = match crate::project::closest(kind, known) {
+    let help = match crate::ui::closest(kind, known) {
         Some(close) => format!("did you mean `{close}`?"),
         None => format!("use one of: {}", known.join(", ")),
     };
@@ -379,7 +376,7 @@ fn function(cx: &mut Context, function: NodeId, key: NodeId, name: &str) {
     if let Some(entry) = doc.get(properties, "MemorySize")
         && let Some(size) = cx.limit(&MEMORY_SIZE, entry.value, "MemorySize")
         && size > 3072
-        && !FUN_LARGE_MEMORY.contains(&size)
+        && !crate::platform::FUN_LARGE_MEMORY_MB.contains(&size)
     {
         cx.warn(
                     "memory-size",

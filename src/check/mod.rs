@@ -20,10 +20,9 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
 
-use crate::cli::CheckArgs;
 use crate::error::{Error, ErrorKind, Result};
+use crate::platform::Runtime;
 use crate::project::{self, Project, Selection};
-use crate::runtime::Runtime;
 use crate::ui::Ui;
 
 pub use render::{render_human, to_json};
@@ -376,7 +375,12 @@ pub fn find_templates(project: &Project) -> Result<Vec<Found>> {
                 ))
                 .at(
                     &function.manifest_path,
-                    project::locate_key(&function.manifest_path, "package.metadata.fc", "template"),
+                    project::locate_key(
+                        &function.manifest_path,
+                        &["package", "metadata", "fc"],
+                        "template",
+                    )
+                    .and_then(|at| at.line),
                 )
                 .help("the path is relative to the package's Cargo.toml; fix it or remove the key to use template.yml / s.yaml next to the package"));
             }
@@ -488,7 +492,16 @@ fn summary(display: &str, outcome: &Outcome) -> String {
 }
 
 /// `cargo fc check`.
-pub fn command(selection: &Selection, args: &CheckArgs, ui: &Ui) -> Result<()> {
+/// What `cargo fc check` is asked for.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// The template to check instead of the ones next to the package.
+    pub template: Option<PathBuf>,
+    /// Fail on warnings too.
+    pub deny_warnings: bool,
+}
+
+pub fn command(selection: &Selection, args: &CheckOptions, ui: &Ui) -> Result<()> {
     let project = load_project(selection, args.template.is_some())?;
     let targets: Vec<(PathBuf, Expectations)> = match (&args.template, &project) {
         (Some(path), project) => {
@@ -614,12 +627,12 @@ fn load_project(selection: &Selection, have_template: bool) -> Result<Option<Pro
         Err(error)
             if have_template
                 && selection.manifest_path.is_none()
-                && error.kind == ErrorKind::Config =>
+                && crate::error::Failure::exit(&error) == crate::error::Exit::Usage =>
         {
             // A template can be checked on its own; a broken project must not hide its findings.
             Ok(None)
         }
-        Err(error) => Err(error),
+        Err(error) => Err(error.into()),
     }
 }
 

@@ -6,14 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::yaml::{Document, NodeId, Pos, Span, Style, Value};
 use super::{Diagnostic, Expectations, ExpectedFunction, Severity, normalize};
-use crate::project;
-use crate::runtime::Runtime;
-
-/// FC-FACTS: names, handler strings. cargo fc's rule for handler-like strings.
-pub const HANDLER_MAX: usize = 128;
-
-/// The runtime id of custom containers, which run an image instead of a zip.
-pub const CONTAINER_RUNTIME: &str = "custom-container";
+use crate::platform::{self, CONTAINER_RUNTIME, HANDLER_MAX, Range, Runtime};
 
 /// Who builds a function the template declares.
 #[derive(Debug, Clone, Copy)]
@@ -38,63 +31,53 @@ pub enum RuntimeKind {
     Unknown,
 }
 
-/// A numeric setting's documented range (FC-FACTS: names, handler strings, ranges), and the rule
-/// and unit its diagnostics use.
+/// One of FC's documented ranges, with the rule and unit its diagnostics use.
 pub struct Limit {
     pub rule: &'static str,
-    pub range: (i64, i64),
-    pub step: Option<i64>,
+    pub range: Range,
     /// Shown after the range in messages: a unit, or which product the range is for.
     pub unit: &'static str,
 }
 
 pub const MEMORY_SIZE: Limit = Limit {
     rule: "memory-size",
-    range: (128, 32768),
-    step: Some(64),
+    range: platform::MEMORY_MB,
     unit: " MB",
 };
 pub const TIMEOUT: Limit = Limit {
     rule: "timeout",
-    range: (1, 86400),
-    step: None,
+    range: platform::TIMEOUT_S,
     unit: " s",
 };
 pub const INITIALIZATION_TIMEOUT: Limit = Limit {
     rule: "initialization-timeout",
-    range: (1, 300),
-    step: None,
+    range: platform::INITIALIZATION_TIMEOUT_S,
     unit: " s",
 };
 /// PreStop and PreFreeze hooks.
 pub const HOOK_TIMEOUT: Limit = Limit {
     rule: "hook-timeout",
-    range: (1, 90),
-    step: None,
+    range: platform::HOOK_TIMEOUT_S,
     unit: " s",
 };
 pub const PORT: Limit = Limit {
     rule: "port",
-    range: (1, 65535),
-    step: None,
+    range: platform::PORT,
     unit: "",
 };
 pub const FC3_CONCURRENCY: Limit = Limit {
     rule: "instance-concurrency",
-    range: (1, 200),
-    step: None,
+    range: platform::FC3_CONCURRENCY,
     unit: "",
 };
 pub const FUN_CONCURRENCY: Limit = Limit {
     rule: "instance-concurrency",
-    range: (1, 100),
-    step: None,
+    range: platform::FC2_CONCURRENCY,
     unit: " in a Fun template",
 };
 pub const FC2_CONCURRENCY: Limit = Limit {
     rule: "instance-concurrency",
-    range: (1, 100),
-    step: None,
+    range: platform::FC2_CONCURRENCY,
     unit: " for FC 2.0 functions",
 };
 
@@ -315,7 +298,15 @@ impl<'a> Context<'a> {
 
     /// A value checked against one of FC's documented [`Limit`]s.
     pub fn limit(&mut self, limit: &Limit, id: NodeId, what: &str) -> Option<i64> {
-        self.range(limit.rule, id, what, limit.range, limit.step, limit.unit)
+        let range = limit.range;
+        self.range(
+            limit.rule,
+            id,
+            what,
+            (range.min, range.max),
+            range.step,
+            limit.unit,
+        )
     }
 
     /// An integer in `min..=max`, optionally in steps of `step` counted from `min`.
@@ -418,7 +409,7 @@ impl<'a> Context<'a> {
         let bad = text
             .chars()
             .enumerate()
-            .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | ':')));
+            .find(|(_, c)| !platform::is_handler_char(*c));
         if let Some((index, c)) = bad {
             let at = self.char_position(id, index);
             let span = match at {
@@ -466,40 +457,36 @@ impl<'a> Context<'a> {
 
     pub fn function_name(&mut self, id: NodeId, what: &str) -> Option<&'a str> {
         let name = self.string(id, what)?;
-        if let Err(problem) = project::check_function_name(name) {
+        if let Some(problem) = platform::name_problem(name, platform::FUNCTION_NAME_MAX) {
             self.error(
                 "function-name",
                 id,
                 format!("function name `{name}` {problem}"),
-                "FC function names are 1–64 characters of letters, digits, `_` and `-`, starting with a letter or `_`",
+                platform::function_name_help(),
             );
         }
         Some(name)
     }
 
-    /// FC-FACTS: names. Service names follow the function rule with up to 128 characters.
+    /// docs/platform.md#names. Service names follow the function rule with up to 128 characters.
     pub fn service_name(&mut self, id: NodeId, name: &str) {
         if is_dynamic(name) {
             return;
         }
-        let problem = match name.chars().next() {
-            None => Some("is empty".to_string()),
-            Some(c) if !(c.is_ascii_alphabetic() || c == '_') => Some(format!("starts with `{c}`")),
-            _ => name
-                .chars()
-                .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-                .map(|c| format!("contains {}", describe_char(c)))
-                .or_else(|| {
-                    (name.chars().count() > 128)
-                        .then(|| format!("is {} characters long", name.chars().count()))
-                }),
-        };
-        if let Some(problem) = problem {
+        if let Some(problem) = platform::name_problem(name, platform::SERVICE_NAME_MAX) {
+            let problem = match problem {
+                platform::NameProblem::BadChar(c) => format!("contains {}", describe_char(c)),
+                other => other.to_string(),
+            };
             self.error(
                 "service-name",
                 id,
                 format!("service name `{name}` {problem}"),
-                "FC service names are 1–128 characters of letters, digits, `_` and `-`, starting with a letter or `_`",
+                format!(
+                    "FC service names are 1–{} characters of {}",
+                    platform::SERVICE_NAME_MAX,
+                    platform::NAME_RULE
+                ),
             );
         }
     }
@@ -535,7 +522,7 @@ impl<'a> Context<'a> {
             }
             let mut known = Runtime::ids();
             known.push(CONTAINER_RUNTIME);
-            let suggestion = project::closest(id_text, &known)
+            let suggestion = crate::ui::closest(id_text, &known)
                 .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
             let built = match owner {
@@ -606,7 +593,7 @@ impl<'a> Context<'a> {
             return;
         };
         let names: Vec<&str> = functions.iter().map(|f| f.name.as_str()).collect();
-        let suggestion = project::closest(name, &names)
+        let suggestion = crate::ui::closest(name, &names)
             .map(|k| format!("did you mean `{k}`? "))
             .unwrap_or_default();
         let bins = if names.is_empty() {
@@ -667,7 +654,7 @@ impl<'a> Context<'a> {
         );
     }
 
-    /// FC-FACTS: the package. The start command must run the packaged bootstrap.
+    /// docs/platform.md#the-package. The start command must run the packaged bootstrap.
     pub fn command(&mut self, id: NodeId, what: &str) {
         let Some(items) = self.list(id, what) else {
             return;
@@ -690,7 +677,7 @@ impl<'a> Context<'a> {
         if is_dynamic(&program) || self.doc.node(first).value != Value::Str {
             return;
         }
-        if program != "/code/bootstrap" {
+        if program != platform::BOOTSTRAP {
             self.error(
                 "command",
                 first,
@@ -717,7 +704,7 @@ impl<'a> Context<'a> {
             );
             return;
         }
-        let help = match project::closest(text, allowed) {
+        let help = match crate::ui::closest(text, allowed) {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("use one of: {}", allowed.join(", ")),
         };
@@ -773,7 +760,7 @@ impl<'a> Context<'a> {
             if known.contains(&key) {
                 continue;
             }
-            let help = match project::closest(key, known) {
+            let help = match crate::ui::closest(key, known) {
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!("{what} accepts: {}", known.join(", ")),
             };
@@ -803,7 +790,7 @@ impl<'a> Context<'a> {
                 owned = known.iter().map(|k| k.to_ascii_lowercase()).collect();
             }
             let lowered: Vec<&str> = owned.iter().map(String::as_str).collect();
-            let Some(close) = project::closest(&key.to_ascii_lowercase(), &lowered) else {
+            let Some(close) = crate::ui::closest(&key.to_ascii_lowercase(), &lowered) else {
                 continue;
             };
             let index = lowered.iter().position(|k| *k == close).unwrap_or(0);

@@ -16,11 +16,8 @@ use tokio::process::{Child, Command};
 
 use super::settings::Settings;
 use crate::error::{Error, ErrorKind, Result};
+use crate::platform::protocol;
 
-/// FC-FACTS: the HTTP protocol. A runtime has 120 s to start listening.
-pub const START_DEADLINE: Duration = Duration::from_secs(120);
-/// FC-FACTS: limits. A synchronous invocation's body, and what a function may answer.
-pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
 /// How long the log may trail an answer before cargo fc stops waiting for a marker.
 pub const MARKER_WAIT: Duration = Duration::from_millis(250);
 /// How long a failed connection waits for the process to be seen exiting.
@@ -87,7 +84,7 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// FC-FACTS: a function reports failure with `x-fc-status: 404`; an absent header counts as
+    /// docs/platform.md#the-http-protocol: a function reports failure with `x-fc-status: 404`; an absent header counts as
     /// success.
     pub fn failed(&self) -> bool {
         self.headers
@@ -177,7 +174,7 @@ impl Instance {
 
     /// Waits until the function accepts connections, as FC does before the first request.
     pub async fn wait_ready(&mut self) -> Result<Duration> {
-        let deadline = self.started + START_DEADLINE;
+        let deadline = self.started + protocol::START_DEADLINE;
         loop {
             if tokio::net::TcpStream::connect(self.address).await.is_ok() {
                 return Ok(self.started.elapsed());
@@ -195,7 +192,7 @@ impl Instance {
                     format!(
                         "bootstrap did not listen on port {} within {} s",
                         self.address.port(),
-                        START_DEADLINE.as_secs()
+                        protocol::START_DEADLINE.as_secs()
                     ),
                 )
                 .help("listen on 0.0.0.0 at FC_SERVER_PORT (or the template's CAPort / customRuntimeConfig.port)"));
@@ -294,7 +291,7 @@ pub async fn send(
         .await
         .map_err(|e| e.to_string())?;
     let (parts, body) = response.into_parts();
-    let body = Limited::new(body, BODY_LIMIT)
+    let body = Limited::new(body, protocol::SYNC_BODY_LIMIT)
         .collect()
         .await
         .map_err(|e| e.to_string())?
@@ -314,7 +311,7 @@ fn memory_of(pid: u32, field: &str) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// FC-FACTS: the environment FC gives a custom runtime. Credentials are never set: cargo fc
+/// docs/platform.md#the-http-protocol: the environment FC gives a custom runtime. Credentials are never set: cargo fc
 /// does not handle them.
 pub fn environment(code_dir: &Path, settings: &Settings, port: u16) -> BTreeMap<String, String> {
     let code = code_dir.display().to_string();
@@ -347,7 +344,7 @@ pub fn environment(code_dir: &Path, settings: &Settings, port: u16) -> BTreeMap<
     env
 }
 
-/// FC-FACTS: the headers FC sends with every request to a custom runtime.
+/// docs/platform.md#the-http-protocol: the headers FC sends with every request to a custom runtime.
 pub fn fc_headers(
     settings: &Settings,
     request_id: &str,

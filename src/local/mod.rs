@@ -15,31 +15,26 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Request;
 
-use crate::cli::{LocalArgs, LocalCommand, LocalCommon, PackArgs};
 use crate::error::{Error, ErrorKind, Result};
-use crate::project::{self, Project, Selection};
+use crate::pipeline::Packed;
+use crate::project::Project;
 use crate::ui::Ui;
 use instance::{CallFailure, CodeDir, Instance};
 use settings::Settings;
 
-/// FC-FACTS: `x-fc-log-result` carries at most 4 KB of the invocation's log.
-const TAIL_LIMIT: usize = 4096;
+pub use trigger::serve;
 
-pub fn command(selection: &Selection, args: &LocalArgs, ui: &Ui) -> Result<()> {
-    match &args.command {
-        LocalCommand::Invoke(invoke) => {
-            let event = read_event(invoke.event.as_deref(), invoke.data.as_deref())?;
-            let prepared = prepare(selection, &invoke.common, ui)?;
-            runtime()?.block_on(invoke_once(prepared, event, invoke.tail, ui))
-        }
-        LocalCommand::Start(start) => {
-            let prepared = prepare(selection, &start.common, ui)?;
-            runtime()?.block_on(trigger::serve(prepared, start.port, ui))
-        }
-    }
+/// What the command line says over the template's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub timeout_s: Option<f64>,
+    pub memory_mb: Option<u64>,
+    /// `KEY=VALUE` pairs, over the template's environment.
+    pub environment: Vec<(String, String)>,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+/// The async runtime the emulator runs on.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -126,21 +121,16 @@ impl Prepared {
     }
 }
 
-fn prepare(selection: &Selection, common: &LocalCommon, ui: &Ui) -> Result<Prepared> {
-    let mut project = project::load(selection)?;
-    pick_function(&mut project, common.function.as_deref())?;
-    let pack_args = PackArgs {
-        build: common.build.clone(),
-        no_build: common.no_build,
-        output: None,
-        includes: Vec::new(),
-    };
-    let packed = crate::pack_functions(&project, &pack_args, ui)?
-        .pop()
-        .expect("one function was packed");
+/// Unpacks a packed function as FC would and reads how FC would run it.
+pub fn prepare(
+    project: &Project,
+    packed: Packed,
+    overrides: &Overrides,
+    ui: &Ui,
+) -> Result<Prepared> {
     let function = &packed.built.function;
     let mut settings = None;
-    for found in crate::check::find_templates(&project)? {
+    for found in crate::check::find_templates(project)? {
         settings = settings::load(function, &found.path)?;
         if settings.is_some() {
             break;
@@ -153,20 +143,14 @@ fn prepare(selection: &Selection, common: &LocalCommon, ui: &Ui) -> Result<Prepa
         );
         Settings::defaults(function)
     });
-    if let Some(timeout) = common.timeout {
+    if let Some(timeout) = overrides.timeout_s {
         settings.timeout_s = timeout;
     }
-    if let Some(memory) = common.memory {
+    if let Some(memory) = overrides.memory_mb {
         settings.memory_mb = memory;
     }
-    for pair in &common.env {
-        let (key, value) = pair.split_once('=').ok_or_else(|| {
-            Error::config(format!("--env `{pair}` is not KEY=VALUE"))
-                .help("write it as --env RUST_LOG=debug")
-        })?;
-        settings
-            .environment
-            .insert(key.to_string(), value.to_string());
+    for (key, value) in &overrides.environment {
+        settings.environment.insert(key.clone(), value.clone());
     }
     let code = CodeDir::claim(&project.fc_dir().join("local").join(&function.bin))?;
     let code_dir = code.path.clone();
@@ -187,42 +171,8 @@ fn prepare(selection: &Selection, common: &LocalCommon, ui: &Ui) -> Result<Prepa
     })
 }
 
-/// Narrows the project to the one function to run.
-fn pick_function(project: &mut Project, wanted: Option<&str>) -> Result<()> {
-    let names = || project_names(project);
-    match wanted {
-        Some(name) => {
-            let available = names();
-            project
-                .functions
-                .retain(|f| f.name == name || f.bin == name);
-            if project.functions.is_empty() {
-                return Err(Error::config(format!("no function named `{name}`"))
-                    .help(format!("functions here: {available}")));
-            }
-            project.functions.truncate(1);
-        }
-        None if project.functions.len() > 1 => {
-            return Err(
-                Error::config("several functions are selected; local runs one at a time")
-                    .help(format!("choose one with --function NAME: {}", names())),
-            );
-        }
-        None => {}
-    }
-    Ok(())
-}
-
-fn project_names(project: &Project) -> String {
-    project
-        .functions
-        .iter()
-        .map(|f| f.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn read_event(file: Option<&std::path::Path>, data: Option<&str>) -> Result<Bytes> {
+/// The event of `local invoke`: `--data`, `--event FILE`, or standard input.
+pub fn read_event(file: Option<&std::path::Path>, data: Option<&str>) -> Result<Bytes> {
     if let Some(data) = data {
         return Ok(Bytes::copy_from_slice(data.as_bytes()));
     }
@@ -301,7 +251,8 @@ fn failure_error(what: &str, failure: CallFailure, settings: &Settings) -> Error
     }
 }
 
-async fn invoke_once(prepared: Prepared, event: Bytes, tail: bool, ui: &Ui) -> Result<()> {
+/// Starts the function, invokes it once with `event`, prints what FC would, and stops it.
+pub async fn invoke_once(prepared: Prepared, event: Bytes, tail: bool, ui: &Ui) -> Result<()> {
     let settings = &prepared.settings;
     let mut instance = prepared.start_instance(ui).await?;
     let id = instance::request_id();
@@ -350,7 +301,9 @@ async fn invoke_once(prepared: Prepared, event: Bytes, tail: bool, ui: &Ui) -> R
         text.push('\n');
         text.push_str(&report);
         text.push('\n');
-        let mut start = text.len().saturating_sub(TAIL_LIMIT);
+        let mut start = text
+            .len()
+            .saturating_sub(crate::platform::protocol::LOG_TAIL_LIMIT);
         while !text.is_char_boundary(start) {
             start += 1;
         }

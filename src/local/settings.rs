@@ -140,7 +140,7 @@ fn common(props: &Value, keys: &Keys, settings: &mut Settings) {
     settings.environment = environment(props.get(keys.environment));
 }
 
-/// FC-FACTS: Fun template.yml — functions nest inside services under Resources.
+/// docs/platform.md#template-formats — functions nest inside services under Resources.
 fn fun_function(document: &Value, name: &str, settings: &mut Settings) -> bool {
     let Some(resources) = document.get("Resources").and_then(Value::as_object) else {
         return false;
@@ -168,7 +168,7 @@ fn fun_function(document: &Value, name: &str, settings: &mut Settings) -> bool {
     false
 }
 
-/// FC-FACTS: Serverless Devs fc3 — `resources.<key>.props`, named by `functionName`.
+/// docs/platform.md#template-formats: `resources.<key>.props`, named by `functionName`.
 fn fc3_function(document: &Value, name: &str, settings: &mut Settings) -> bool {
     let Some(resources) = document.get("resources").and_then(Value::as_object) else {
         return false;
@@ -198,7 +198,7 @@ fn fc3_function(document: &Value, name: &str, settings: &mut Settings) -> bool {
     false
 }
 
-/// FC-FACTS: the older `edition: 1.0.0` fc component — `services.<key>.props.function`.
+/// docs/platform.md#template-formats: the older `edition: 1.0.0` fc component — `services.<key>.props.function`.
 fn fc_v1_function(document: &Value, name: &str, settings: &mut Settings) -> bool {
     let Some(services) = document.get("services").and_then(Value::as_object) else {
         return false;
@@ -233,8 +233,8 @@ fn fc_v1_function(document: &Value, name: &str, settings: &mut Settings) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::Runtime;
     use crate::project::{FcConfig, FunctionNames};
-    use crate::runtime::Runtime;
 
     fn function(name: &str) -> Function {
         Function {
@@ -245,6 +245,7 @@ mod tests {
             manifest_path: "Cargo.toml".into(),
             package_dir: ".".into(),
             config: FcConfig {
+                include_at: None,
                 runtime: Runtime::default_runtime(),
                 builder: None,
                 image: None,

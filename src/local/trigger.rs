@@ -16,9 +16,10 @@ use hyper_util::rt::TokioIo;
 use serde_json::json;
 use tokio::sync::Mutex;
 
-use super::instance::{self, BODY_LIMIT, Instance};
+use super::instance::{self, Instance};
 use super::{Prepared, fc_request};
 use crate::error::{Error, ErrorKind, Result};
+use crate::platform::protocol;
 use crate::ui::Ui;
 
 struct State {
@@ -46,6 +47,7 @@ impl State {
     }
 }
 
+/// Serves the function's HTTP trigger on 127.0.0.1:`port` until Ctrl-C.
 pub async fn serve(prepared: Prepared, port: u16, ui: &Ui) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
@@ -148,7 +150,10 @@ async fn forward(state: &State, request: Request<Incoming>) -> Response<Full<Byt
 async fn exchange(state: &State, request: Request<Incoming>, id: &str) -> Response<Full<Bytes>> {
     let settings = &state.prepared.settings;
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, BODY_LIMIT).collect().await {
+    let body = match Limited::new(body, protocol::SYNC_BODY_LIMIT)
+        .collect()
+        .await
+    {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
             return json_error(
@@ -171,7 +176,7 @@ async fn exchange(state: &State, request: Request<Incoming>, id: &str) -> Respon
         &target,
         body,
     );
-    // FC-FACTS: clients may not send x-fc-* headers; FC's own replace them.
+    // docs/platform.md#the-http-protocol: clients may not send x-fc-* headers; FC's own replace them.
     for (name, value) in &parts.headers {
         let name_text = name.as_str();
         if name_text.starts_with("x-fc-") || name_text == "host" {

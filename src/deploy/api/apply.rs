@@ -9,8 +9,8 @@ use serde_json::json;
 use super::client::{ApiError, FcClient};
 use super::model::{Function, FunctionSpec, Trigger};
 use super::plan::{self, CodeChange, FunctionChange, Plan, TriggerChange};
+use crate::error::failure_any;
 use crate::error::{Exit, Failure, IoError, Location};
-use crate::failure_any;
 
 /// FC's state of one function: what [`read_state`] found.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,7 +48,7 @@ pub struct ApplyOptions {
 impl Default for ApplyOptions {
     fn default() -> Self {
         Self {
-            inline_limit: crate::pack::API_UPLOAD_LIMIT,
+            inline_limit: crate::platform::INLINE_CODE_LIMIT,
             wait_timeout: Duration::from_secs(300),
             poll_interval: Duration::from_secs(1),
         }
@@ -88,10 +88,7 @@ impl Applied {
             parts.push("unchanged".to_string());
         }
         match self.code_uploaded {
-            Some(bytes) => parts.push(format!(
-                "code uploaded ({})",
-                crate::pack::human_size(bytes)
-            )),
+            Some(bytes) => parts.push(format!("code uploaded ({})", crate::ui::human_size(bytes))),
             None if !self.created => parts.push("code unchanged".to_string()),
             None => {}
         }
@@ -398,8 +395,8 @@ impl std::fmt::Display for ApplyError {
                 f,
                 "{} is {}, over the {} FC takes inline through its API, so `{function}` was not deployed",
                 path.display(),
-                crate::pack::human_size(*size),
-                crate::pack::human_size(*limit)
+                crate::ui::human_size(*size),
+                crate::ui::human_size(*limit)
             ),
             ApplyFailure::ReadCode(error) => write!(f, "deploying `{function}`: {error}"),
             ApplyFailure::NotReady {

@@ -28,8 +28,9 @@ use super::model::{
     Trigger, UpdateFunctionInput, UpdateTriggerInput,
 };
 use super::sign::{self, CanonicalInput};
+use crate::error::failure_any;
 use crate::error::{Exit, Failure};
-use crate::failure_any;
+use crate::platform::protocol;
 
 /// Where requests go: a scheme and an authority (host and optional port).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -454,7 +455,7 @@ impl FcClient {
         );
         call.body = payload;
         call.content_type = Some("application/octet-stream");
-        call.extra.push(("x-fc-log-type", "Tail".into()));
+        call.extra.push((protocol::LOG_TYPE, "Tail".into()));
         let reply = self.call(&call).await?;
         let header = |name: &str| {
             reply
@@ -464,7 +465,7 @@ impl FcClient {
                 .filter(|v| !v.is_empty())
                 .map(str::to_string)
         };
-        let log = header("x-fc-log-result").map(|encoded| {
+        let log = header(protocol::LOG_RESULT).map(|encoded| {
             use base64::Engine;
             match base64::engine::general_purpose::STANDARD.decode(encoded.trim()) {
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -473,7 +474,7 @@ impl FcClient {
         });
         Ok(Invocation {
             status: reply.status.as_u16(),
-            request_id: header("x-fc-request-id").or_else(|| header("x-acs-request-id")),
+            request_id: header(protocol::REQUEST_ID).or_else(|| header("x-acs-request-id")),
             body: reply.body.to_vec(),
             log,
             error_type: header("x-fc-error-type"),

@@ -30,8 +30,8 @@ use md5::{Digest, Md5};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::error::failure_any;
 use crate::error::{Exit, Failure, Location};
-use crate::failure_any;
 
 /// A secret value: the AccessKey secret or an STS token.
 #[derive(Clone, PartialEq, Eq)]

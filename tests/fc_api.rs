@@ -375,11 +375,36 @@ async fn sts_credentials_send_the_token() {
         return;
     }
     let fake = FakeFc::start(&["--security-token", "sts-token-value"]);
-    let with = client_with(
-        &fake,
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = lines.clone();
+    let mut options = ClientOptions::new(
+        Endpoint::parse(&fake.endpoint()).unwrap(),
         credentials(ACCESS_KEY_SECRET, Some("sts-token-value")),
     );
+    options.trace = Some(Arc::new(move |line: &str| {
+        sink.lock().unwrap().push(line.to_string())
+    }));
+    let with = FcClient::new(options).unwrap();
     assert_eq!(with.get_function("nothing").await.unwrap(), None);
+    // The -vv trace shows the request but neither the secret, the token nor the signature.
+    let trace = lines.lock().unwrap().join("\n");
+    assert!(trace.contains("> GET http://127.0.0.1:"), "{trace}");
+    assert!(
+        trace.contains("x-acs-security-token: <redacted>"),
+        "{trace}"
+    );
+    assert!(trace.contains("Signature=<redacted>"), "{trace}");
+    for secret in [ACCESS_KEY_SECRET, "sts-token-value"] {
+        assert!(!trace.contains(secret), "{trace}");
+    }
+    let sent = &fake.requests()[0]["headers"];
+    let signature = sent["authorization"]
+        .as_str()
+        .unwrap()
+        .rsplit_once('=')
+        .unwrap()
+        .1;
+    assert!(!trace.contains(signature), "{trace}");
     let without = client(&fake);
     let error = without.get_function("nothing").await.unwrap_err();
     assert_eq!(

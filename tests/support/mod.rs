@@ -1,6 +1,7 @@
 //! Throwaway crates and the real `cargo-fc` binary, for end-to-end tests.
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
+pub mod fake_fc;
 pub mod fixture;
 
 use std::ffi::OsString;

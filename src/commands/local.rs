@@ -1,7 +1,8 @@
 //! `cargo fc local invoke|start`: pack, then run the package the way FC runs it.
 
 use crate::cli::{GlobalArgs, LocalArgs, LocalCommand, LocalCommon, PackArgs};
-use crate::error::Result;
+use crate::error::{Interrupted, Result};
+use crate::interrupt;
 use crate::local::{self, Overrides, Prepared};
 use crate::project::{self, ProjectError};
 use crate::ui::Ui;
@@ -11,7 +12,18 @@ pub fn run(global: &GlobalArgs, args: &LocalArgs, ui: &Ui) -> Result<()> {
         LocalCommand::Invoke(invoke) => {
             let event = local::read_event(invoke.event.as_deref(), invoke.data.as_deref())?;
             let prepared = prepare(global, &invoke.common, ui)?;
-            local::runtime()?.block_on(local::invoke_once(prepared, event, invoke.tail, ui))
+            // Dropping the invocation on Ctrl-C kills the bootstrap and removes a private code
+            // folder, as the guard defers the interrupt until then.
+            let _deferred = interrupt::Guard::new();
+            local::runtime()?.block_on(async {
+                tokio::select! {
+                    outcome = local::invoke_once(prepared, event, invoke.tail, ui) => outcome,
+                    () = interrupt::wait() => Err(Interrupted {
+                        cleaned_up: Some("the function was stopped".into()),
+                    }
+                    .into()),
+                }
+            })
         }
         LocalCommand::Start(start) => {
             let prepared = prepare(global, &start.common, ui)?;

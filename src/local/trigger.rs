@@ -105,7 +105,7 @@ pub async fn serve(prepared: Prepared, port: u16, ui: &Ui) -> Result<()> {
                         ))
                         .await;
                 }
-                if ticks % 20 == 0
+                if ticks.is_multiple_of(20)
                     && let Err(error) = state.address().await
                 {
                     state.ui.error(&error);

@@ -62,6 +62,25 @@ pub fn zig_available() -> bool {
     found
 }
 
+/// A statically linked executable that exits 0, built here once with gcc: a bootstrap that
+/// verifies for every runtime whatever this host's glibc is (the host's own programs need the
+/// host's glibc version, which says nothing about FC's).
+pub fn static_bootstrap() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("static-bootstrap");
+    let executable = dir.join(format!("true-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let source = dir.join(format!("true-{}.c", std::process::id()));
+    std::fs::write(&source, "int main(void) { return 0; }\n").expect("write");
+    let status = Command::new("gcc")
+        .args(["-static", "-O2", "-o"])
+        .arg(&executable)
+        .arg(&source)
+        .status()
+        .expect("gcc runs");
+    assert!(status.success(), "gcc -static failed");
+    executable
+}
+
 /// A cargo package in a temporary folder.
 pub struct TestCrate {
     dir: tempfile::TempDir,

@@ -383,10 +383,8 @@ pub fn fc_headers(
 /// A fresh request id in FC's UUID shape.
 pub fn request_id() -> String {
     let mut bytes = [0u8; 16];
-    if std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
-        .is_err()
-    {
+    if getrandom::fill(&mut bytes).is_err() {
+        // No entropy source: still unique within this process and across processes.
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()
@@ -427,7 +425,6 @@ pub struct CodeDir {
 
 impl CodeDir {
     pub fn claim(local: &Path) -> Result<CodeDir> {
-        use std::os::fd::AsRawFd;
         std::fs::create_dir_all(local).map_err(io("create", local))?;
         let lock_path = local.join("code.lock");
         let lock = std::fs::OpenOptions::new()
@@ -436,9 +433,9 @@ impl CodeDir {
             .write(true)
             .open(&lock_path)
             .map_err(io("open", &lock_path))?;
-        // SAFETY: flock(2) on the descriptor `lock` owns; closing it releases the lock. Any
-        // failure (held elsewhere, or no locks on this file system) means a private folder.
-        let held = unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        // Closing the file releases the lock. Any failure (held elsewhere, or no locks on this
+        // file system) means a private folder.
+        let held = lock.try_lock().is_ok();
         if held {
             return Ok(CodeDir {
                 path: local.join("code"),

@@ -207,7 +207,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc)
+        cargo__fc__subcmd__fc)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build pack new local check deploy completions image doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -245,7 +245,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__build)
             opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -319,7 +319,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__check)
+        cargo__fc__subcmd__fc__subcmd__check)
             opts="-v -q -p -h -V --template --deny-warnings --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -361,7 +361,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__completions)
+        cargo__fc__subcmd__fc__subcmd__completions)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -399,7 +399,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__deploy)
+        cargo__fc__subcmd__fc__subcmd__deploy)
             opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --include --tool --dry-run --template --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -485,7 +485,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__doctor)
+        cargo__fc__subcmd__fc__subcmd__doctor)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -523,7 +523,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__help)
             opts="build pack new local check deploy completions image doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -537,7 +537,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -551,7 +551,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__check)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -565,7 +565,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__completions)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -579,7 +579,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__deploy)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__deploy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -593,7 +593,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__doctor)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -607,7 +607,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -621,7 +621,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image)
             opts="build list rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -635,7 +635,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -649,7 +649,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__list)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -663,7 +663,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__rm)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -677,7 +677,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__local)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__local)
             opts="invoke start"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -691,7 +691,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__invoke)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__invoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -705,7 +705,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__start)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__start)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -719,7 +719,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__new)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -733,7 +733,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__pack)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__pack)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -747,7 +747,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image)
+        cargo__fc__subcmd__fc__subcmd__image)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build list rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -785,7 +785,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__build)
             opts="-v -q -p -h -V --runtime --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -827,7 +827,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help)
             opts="build list rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -841,7 +841,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -855,7 +855,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -869,7 +869,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__list)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -883,7 +883,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__rm)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -897,7 +897,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__list)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__list)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -935,7 +935,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__rm)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__rm)
             opts="-v -q -p -h -V --runtime --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -977,7 +977,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local)
+        cargo__fc__subcmd__fc__subcmd__local)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version invoke start help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1015,7 +1015,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help)
             opts="invoke start help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1029,7 +1029,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1043,7 +1043,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__invoke)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__invoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1057,7 +1057,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__start)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__start)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1071,7 +1071,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__invoke)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__invoke)
             opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --event --data --tail --non-web --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1173,7 +1173,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__start)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__start)
             opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --port --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1271,7 +1271,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__new)
+        cargo__fc__subcmd__fc__subcmd__new)
             opts="-v -q -p -h -V --http --initializer --container --path --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1313,7 +1313,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__pack)
+        cargo__fc__subcmd__fc__subcmd__pack)
             opts="-r -F -j -o -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --output --include --container --tag --base --push --registry-user --write-template --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1411,7 +1411,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help)
+        cargo__fc__subcmd__help)
             opts="fc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1425,7 +1425,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc)
+        cargo__fc__subcmd__help__subcmd__fc)
             opts="build pack new local check deploy completions image doctor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1439,7 +1439,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__build)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1453,7 +1453,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__check)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1467,7 +1467,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__completions)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1481,7 +1481,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__deploy)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__deploy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1495,7 +1495,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__doctor)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1509,7 +1509,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image)
             opts="build list rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1523,7 +1523,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__build)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1537,7 +1537,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__list)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1551,7 +1551,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__rm)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1565,7 +1565,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__local)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__local)
             opts="invoke start"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1579,7 +1579,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__invoke)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__invoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1593,7 +1593,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__start)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__start)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1607,7 +1607,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__new)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1621,7 +1621,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__pack)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__pack)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1635,7 +1635,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

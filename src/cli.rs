@@ -357,11 +357,22 @@ pub const COMPLETION_BIN: &str = "cargo-fc";
 /// The completion script of `shell` for `cargo-fc`.
 pub fn completion_script(shell: clap_complete::Shell) -> String {
     use clap::CommandFactory;
-    let mut command = CargoCli::command().name(COMPLETION_BIN);
+    let mut command = CargoCli::command()
+        .name(COMPLETION_BIN)
+        .bin_name(COMPLETION_BIN)
+        .display_name(COMPLETION_BIN);
     // Generated into memory: clap_complete panics when its writer fails (a closed pipe).
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, COMPLETION_BIN, &mut script);
-    String::from_utf8(script).expect("clap_complete writes UTF-8")
+    let script = String::from_utf8(script).expect("clap_complete writes UTF-8");
+    match shell {
+        // clap_complete's bash script names its dispatch states after the program name with
+        // `-` as `__` (`cargo__fc`), but its case arms after the bin name with every `-` as
+        // `__subcmd__` (`cargo__subcmd__fc`): with a hyphenated name no arm ever matches and
+        // bash falls back to file names after the first word. One spelling makes them meet.
+        clap_complete::Shell::Bash => script.replace("cargo__subcmd__fc", "cargo__fc"),
+        _ => script,
+    }
 }
 
 #[cfg(test)]

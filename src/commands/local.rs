@@ -2,8 +2,7 @@
 
 use crate::cli::{GlobalArgs, LocalArgs, LocalCommand, LocalCommon, PackArgs};
 use crate::container;
-use crate::error::Interrupted;
-use crate::error::Result;
+use crate::error::{Interrupted, Result};
 use crate::interrupt;
 use crate::local::{self, ContainerRun, Overrides, Prepared};
 use crate::project::{self, ProjectError};
@@ -14,17 +13,9 @@ pub fn run(global: &GlobalArgs, args: &LocalArgs, ui: &Ui) -> Result<()> {
         LocalCommand::Invoke(invoke) => {
             let event = local::read_event(invoke.event.as_deref(), invoke.data.as_deref())?;
             let prepared = prepare(global, &invoke.common, ui)?;
-            if !invoke.common.container {
-                return local::runtime()?.block_on(local::invoke_once(
-                    prepared,
-                    event,
-                    invoke.tail,
-                    ui,
-                ));
-            }
-            // A container outlives cargo fc unless it is removed: an interrupt ends the run
-            // through the guards that remove it.
-            let _guard = interrupt::Guard::new();
+            // Dropping the invocation on Ctrl-C kills the bootstrap (or removes the container)
+            // and removes a private code folder, as the guard defers the interrupt until then.
+            let _deferred = interrupt::Guard::new();
             local::runtime()?.block_on(async {
                 let run = async {
                     if invoke.non_web {
@@ -36,7 +27,7 @@ pub fn run(global: &GlobalArgs, args: &LocalArgs, ui: &Ui) -> Result<()> {
                 tokio::select! {
                     outcome = run => outcome,
                     () = interrupt::wait() => Err(Interrupted {
-                        cleaned_up: Some("the function's container was removed".into()),
+                        cleaned_up: Some("the function was stopped".into()),
                     }
                     .into()),
                 }
@@ -44,8 +35,6 @@ pub fn run(global: &GlobalArgs, args: &LocalArgs, ui: &Ui) -> Result<()> {
         }
         LocalCommand::Start(start) => {
             let prepared = prepare(global, &start.common, ui)?;
-            // The emulator stops the container itself on Ctrl-C and SIGTERM.
-            let _guard = start.common.container.then(interrupt::Guard::new);
             local::runtime()?.block_on(local::serve(prepared, start.port, ui))
         }
     }

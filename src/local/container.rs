@@ -20,9 +20,10 @@ use bollard::query_parameters::{
 };
 use futures_util::StreamExt;
 
+use super::LocalError;
 use super::instance::Log;
 use crate::engine::{LABEL, describe, engine_host};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 
 /// The image to run and the port its server listens on inside the container.
 #[derive(Debug, Clone)]
@@ -60,21 +61,20 @@ pub struct Exit {
     pub out_of_memory: bool,
 }
 
-fn engine_failure(action: &str, error: &bollard::errors::Error) -> Error {
-    Error::new(
-        ErrorKind::Tool,
-        format!("Docker engine error while {action}: {}", describe(error)),
-    )
-    .help("check that the engine runs (`cargo fc doctor`) and that the image is there")
+fn engine_failure(action: &str, error: &bollard::errors::Error) -> LocalError {
+    LocalError::Engine {
+        action: action.to_string(),
+        message: describe(error),
+    }
 }
 
 async fn connect() -> Result<Docker> {
     let host = engine_host();
     let docker = Docker::connect_with_host(&host).map_err(|e| engine_failure("connecting", &e))?;
-    docker
+    Ok(docker
         .negotiate_version()
         .await
-        .map_err(|e| engine_failure("connecting", &e))
+        .map_err(|e| engine_failure("connecting", &e))?)
 }
 
 fn container_name() -> String {
@@ -181,11 +181,10 @@ impl Running {
                         .find_map(|ip| ip.parse::<IpAddr>().ok())
                 });
             let Some(ip) = ip else {
-                return Err(Error::new(
-                    ErrorKind::Tool,
-                    format!("the container {} has no address on the engine's network", running.name),
-                )
-                .help("run it where the engine's default bridge network is reachable (a Linux host with a local engine)"));
+                return Err(LocalError::NoAddress {
+                    container: running.name.clone(),
+                }
+                .into());
             };
             running.address = Some(SocketAddr::new(ip, run.port));
         }
@@ -210,14 +209,15 @@ impl Running {
         let mut stream = self.docker.wait_container(&self.name, None);
         match stream.next().await {
             Some(Ok(_)) | Some(Err(bollard::errors::Error::DockerContainerWaitError { .. })) => {}
-            Some(Err(e)) => return Err(engine_failure("waiting for the container", &e)),
+            Some(Err(e)) => return Err(engine_failure("waiting for the container", &e).into()),
             None => {}
         }
         self.exited().await.ok_or_else(|| {
-            Error::new(
-                ErrorKind::Tool,
-                format!("the container {} did not say how it ended", self.name),
-            )
+            LocalError::Engine {
+                action: format!("waiting for the container {}", self.name),
+                message: "the engine did not say how it ended".into(),
+            }
+            .into()
         })
     }
 

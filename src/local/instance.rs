@@ -14,8 +14,9 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+use super::LocalError;
 use super::settings::Settings;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Result, io};
 use crate::platform::protocol;
 
 /// How long the log may trail an answer before cargo fc stops waiting for a marker.
@@ -138,12 +139,9 @@ impl Instance {
                 Ok(())
             });
         }
-        let mut child = command.spawn().map_err(|e| {
-            Error::new(
-                ErrorKind::Function,
-                format!("could not start {}: {e}", bootstrap.display()),
-            )
-            .help("the package's bootstrap must be an executable for this machine")
+        let mut child = command.spawn().map_err(|e| LocalError::CannotStart {
+            bootstrap: bootstrap.clone(),
+            why: crate::error::describe_io(&e),
         })?;
         let pid = child.id().unwrap_or_default();
         let log = Arc::new(Log::default());
@@ -232,22 +230,17 @@ impl Instance {
             let look = matches!(self.process, Process::Local(_))
                 || last_look.elapsed() > Duration::from_millis(50);
             if look && let Some(status) = self.exited().await {
-                return Err(Error::new(
-                    ErrorKind::Function,
-                    format!("bootstrap exited ({status}) before it listened on port {}", self.address.port()),
-                )
-                .help("its output is above; a custom runtime must serve HTTP on 0.0.0.0:$FC_SERVER_PORT"));
+                return Err(LocalError::ExitedBeforeListening {
+                    status,
+                    port: self.address.port(),
+                }
+                .into());
             }
             if Instant::now() > deadline {
-                return Err(Error::new(
-                    ErrorKind::Function,
-                    format!(
-                        "bootstrap did not listen on port {} within {} s",
-                        self.address.port(),
-                        protocol::START_DEADLINE.as_secs()
-                    ),
-                )
-                .help("listen on 0.0.0.0 at FC_SERVER_PORT (or the template's CAPort / customRuntimeConfig.port)"));
+                return Err(LocalError::NotListening {
+                    port: self.address.port(),
+                }
+                .into());
             }
             if look {
                 last_look = Instant::now();
@@ -320,8 +313,16 @@ impl Instance {
         }
     }
 
-    /// Peak resident memory of the process so far, in MB; unknown for a container, whose
-    /// process lives in another pid namespace.
+    /// Resident memory of the process now, in MB; unknown for a container, whose process
+    /// lives in another pid namespace (the engine limits its memory instead).
+    pub fn memory_mb(&self) -> Option<f64> {
+        match self.process {
+            Process::Local(_) => memory_of(self.pid, "VmRSS:"),
+            Process::Container(_) => None,
+        }
+    }
+
+    /// Peak resident memory of the process so far, in MB; unknown for a container.
     pub fn max_memory_mb(&self) -> Option<f64> {
         match self.process {
             Process::Local(_) => memory_of(self.pid, "VmHWM:"),
@@ -488,10 +489,8 @@ pub fn fc_headers(
 /// A fresh request id in FC's UUID shape.
 pub fn request_id() -> String {
     let mut bytes = [0u8; 16];
-    if std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
-        .is_err()
-    {
+    if getrandom::fill(&mut bytes).is_err() {
+        // No entropy source: still unique within this process and across processes.
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()
@@ -514,7 +513,7 @@ pub fn request_id() -> String {
 /// A free TCP port on the loopback interface for the function to listen on.
 pub fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
-        .map_err(|e| Error::io("open a port on", Path::new("127.0.0.1"), e))?;
+        .map_err(io("open a port on", Path::new("127.0.0.1")))?;
     Ok(listener.local_addr().map(|a| a.port()).unwrap_or(9000))
 }
 
@@ -532,18 +531,17 @@ pub struct CodeDir {
 
 impl CodeDir {
     pub fn claim(local: &Path) -> Result<CodeDir> {
-        use std::os::fd::AsRawFd;
-        std::fs::create_dir_all(local).map_err(|e| Error::io("create", local, e))?;
+        std::fs::create_dir_all(local).map_err(io("create", local))?;
         let lock_path = local.join("code.lock");
         let lock = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|e| Error::io("open", &lock_path, e))?;
-        // SAFETY: flock(2) on the descriptor `lock` owns; closing it releases the lock. Any
-        // failure (held elsewhere, or no locks on this file system) means a private folder.
-        let held = unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+            .map_err(io("open", &lock_path))?;
+        // Closing the file releases the lock. Any failure (held elsewhere, or no locks on this
+        // file system) means a private folder.
+        let held = lock.try_lock().is_ok();
         if held {
             return Ok(CodeDir {
                 path: local.join("code"),
@@ -554,7 +552,7 @@ impl CodeDir {
         let private = tempfile::Builder::new()
             .prefix("code-")
             .tempdir_in(local)
-            .map_err(|e| Error::io("create a folder in", local, e))?;
+            .map_err(io("create a folder in", local))?;
         Ok(CodeDir {
             path: private.path().to_path_buf(),
             _lock: None,
@@ -567,33 +565,35 @@ impl CodeDir {
 pub fn unpack(zip_path: &Path, dir: &Path) -> Result<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| Error::io("clear", dir, e))?;
+        std::fs::remove_dir_all(dir).map_err(io("clear", dir))?;
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
-    let file = std::fs::File::open(zip_path).map_err(|e| Error::io("read", zip_path, e))?;
-    let bad = |e: zip::result::ZipError| Error::io("unpack", zip_path, std::io::Error::other(e));
+    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
+    let file = std::fs::File::open(zip_path).map_err(io("read", zip_path))?;
+    let bad = |e: zip::result::ZipError| {
+        crate::error::IoError::new("unpack", zip_path, std::io::Error::other(e))
+    };
     let mut archive = zip::ZipArchive::new(file).map_err(bad)?;
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index).map_err(bad)?;
         let Some(relative) = entry.enclosed_name() else {
-            return Err(Error::pack(format!(
-                "{} has an entry that escapes the archive root",
-                zip_path.display()
-            )));
+            return Err(LocalError::UnsafeEntry {
+                zip: zip_path.to_path_buf(),
+            }
+            .into());
         };
         let path = dir.join(relative);
         if entry.is_dir() {
-            std::fs::create_dir_all(&path).map_err(|e| Error::io("create", &path, e))?;
+            std::fs::create_dir_all(&path).map_err(io("create", &path))?;
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+            std::fs::create_dir_all(parent).map_err(io("create", parent))?;
         }
-        let mut out = std::fs::File::create(&path).map_err(|e| Error::io("write", &path, e))?;
-        std::io::copy(&mut entry, &mut out).map_err(|e| Error::io("write", &path, e))?;
+        let mut out = std::fs::File::create(&path).map_err(io("write", &path))?;
+        std::io::copy(&mut entry, &mut out).map_err(io("write", &path))?;
         let mode = entry.unix_mode().unwrap_or(0o644) & 0o777;
         out.set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io("set the mode of", &path, e))?;
+            .map_err(io("set the mode of", &path))?;
     }
     Ok(dir.to_path_buf())
 }

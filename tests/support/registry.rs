@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::fixture::{ProcessGuard, free_port, http};
-use super::{repo_root, under_ci_or_skip};
+use super::{repo_root, skip};
 
 pub struct Registry {
     /// `127.0.0.1:PORT`.
@@ -31,7 +31,7 @@ impl Registry {
     /// A running registry, or `None` (the test is skipped loudly; under CI it fails).
     pub fn start() -> Option<Registry> {
         let Some(binary) = binary() else {
-            under_ci_or_skip("docker-registry is not installed: run scripts/install-tools");
+            skip("docker-registry is not installed: run scripts/install-tools");
             return None;
         };
         let info = Command::new("docker")

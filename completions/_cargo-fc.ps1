@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a packed function on this machine the way FC runs it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
             [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Manage the Docker images the docker builder compiles in')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing')
@@ -338,6 +339,28 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'cargo-fc;fc;invoke' {
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Read the event from this file')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The event itself (default: standard input when it is not a terminal, else empty)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region (default: the template''s `region`, else ALIBABA_CLOUD_REGION_ID)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'The API endpoint instead of the region''s, e.g. a VPC endpoint or http://127.0.0.1:PORT')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Invoke the function `cargo fc local start` serves on 127.0.0.1:PORT (default 8000)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--bin', '--bin', [CompletionResultType]::ParameterName, 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)')
+            [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'cargo-fc;fc;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
@@ -472,6 +495,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a packed function on this machine the way FC runs it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
             [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Manage the Docker images the docker builder compiles in')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing')
@@ -502,6 +526,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             break
         }
         'cargo-fc;fc;help;deploy' {
+            break
+        }
+        'cargo-fc;fc;help;invoke' {
             break
         }
         'cargo-fc;fc;help;completions' {
@@ -540,6 +567,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a packed function on this machine the way FC runs it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
             [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Manage the Docker images the docker builder compiles in')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing')
@@ -569,6 +597,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             break
         }
         'cargo-fc;help;fc;deploy' {
+            break
+        }
+        'cargo-fc;help;fc;invoke' {
             break
         }
         'cargo-fc;help;fc;completions' {

@@ -43,6 +43,9 @@ _cargo__fc() {
             cargo__fc__subcmd__fc,image)
                 cmd="cargo__fc__subcmd__fc__subcmd__image"
                 ;;
+            cargo__fc__subcmd__fc,invoke)
+                cmd="cargo__fc__subcmd__fc__subcmd__invoke"
+                ;;
             cargo__fc__subcmd__fc,local)
                 cmd="cargo__fc__subcmd__fc__subcmd__local"
                 ;;
@@ -72,6 +75,9 @@ _cargo__fc() {
                 ;;
             cargo__fc__subcmd__fc__subcmd__help,image)
                 cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__image"
+                ;;
+            cargo__fc__subcmd__fc__subcmd__help,invoke)
+                cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__invoke"
                 ;;
             cargo__fc__subcmd__fc__subcmd__help,local)
                 cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__local"
@@ -163,6 +169,9 @@ _cargo__fc() {
             cargo__fc__subcmd__help__subcmd__fc,image)
                 cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__image"
                 ;;
+            cargo__fc__subcmd__help__subcmd__fc,invoke)
+                cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__invoke"
+                ;;
             cargo__fc__subcmd__help__subcmd__fc,local)
                 cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__local"
                 ;;
@@ -208,7 +217,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__fc__subcmd__fc)
-            opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build pack new local check deploy completions image doctor help"
+            opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build pack new local check deploy invoke completions image doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,7 +533,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__fc__subcmd__fc__subcmd__help)
-            opts="build pack new local check deploy completions image doctor help"
+            opts="build pack new local check deploy invoke completions image doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -666,6 +675,20 @@ _cargo__fc() {
         cargo__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__invoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -944,6 +967,64 @@ _cargo__fc() {
             case "${prev}" in
                 --runtime)
                     COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --manifest-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__fc__subcmd__fc__subcmd__invoke)
+            opts="-v -q -p -h -V --event --data --region --endpoint --local --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1426,7 +1507,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__fc__subcmd__help__subcmd__fc)
-            opts="build pack new local check deploy completions image doctor"
+            opts="build pack new local check deploy invoke completions image doctor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1554,6 +1635,20 @@ _cargo__fc() {
         cargo__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__invoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand local 'Run a packed function on this machine the way FC runs it'
             cand check 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project'
             cand deploy 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun'
+            cand invoke 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result'
             cand completions 'Print a shell completion script for cargo-fc'
             cand image 'Manage the Docker images the docker builder compiles in'
             cand doctor 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing'
@@ -321,6 +322,27 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cargo-fc;fc;invoke'= {
+            cand --event 'Read the event from this file'
+            cand --data 'The event itself (default: standard input when it is not a terminal, else empty)'
+            cand --region 'The region (default: the template''s `region`, else ALIBABA_CLOUD_REGION_ID)'
+            cand --endpoint 'The API endpoint instead of the region''s, e.g. a VPC endpoint or http://127.0.0.1:PORT'
+            cand --local 'Invoke the function `cargo fc local start` serves on 127.0.0.1:PORT (default 8000)'
+            cand --color 'When to colour output'
+            cand --manifest-path 'Path to the Cargo.toml of the package or workspace'
+            cand -p 'Package to work on (repeatable; default: the current package, or the workspace''s default members)'
+            cand --package 'Package to work on (repeatable; default: the current package, or the workspace''s default members)'
+            cand --bin 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)'
+            cand --message-format 'Output format of results'
+            cand -v 'Use verbose output (-vv also makes cargo verbose)'
+            cand --verbose 'Use verbose output (-vv also makes cargo verbose)'
+            cand -q 'Print only errors and results'
+            cand --quiet 'Print only errors and results'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cargo-fc;fc;completions'= {
             cand --color 'When to colour output'
             cand --manifest-path 'Path to the Cargo.toml of the package or workspace'
@@ -444,6 +466,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand local 'Run a packed function on this machine the way FC runs it'
             cand check 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project'
             cand deploy 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun'
+            cand invoke 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result'
             cand completions 'Print a shell completion script for cargo-fc'
             cand image 'Manage the Docker images the docker builder compiles in'
             cand doctor 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing'
@@ -466,6 +489,8 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
         &'cargo-fc;fc;help;check'= {
         }
         &'cargo-fc;fc;help;deploy'= {
+        }
+        &'cargo-fc;fc;help;invoke'= {
         }
         &'cargo-fc;fc;help;completions'= {
         }
@@ -495,6 +520,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand local 'Run a packed function on this machine the way FC runs it'
             cand check 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project'
             cand deploy 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun'
+            cand invoke 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result'
             cand completions 'Print a shell completion script for cargo-fc'
             cand image 'Manage the Docker images the docker builder compiles in'
             cand doctor 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing'
@@ -516,6 +542,8 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
         &'cargo-fc;help;fc;check'= {
         }
         &'cargo-fc;help;fc;deploy'= {
+        }
+        &'cargo-fc;help;fc;invoke'= {
         }
         &'cargo-fc;help;fc;completions'= {
         }

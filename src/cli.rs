@@ -87,6 +87,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Build, pack and check, then deploy with Serverless Devs (`s`) or Fun.
     Deploy(DeployArgs),
+    /// Invoke a deployed function through FC's API (or one `cargo fc local start` serves) and print its result.
+    Invoke(InvokeArgs),
     /// Print a shell completion script for cargo-fc.
     Completions(CompletionsArgs),
     /// Manage the Docker images the docker builder compiles in.
@@ -341,6 +343,27 @@ pub struct DeployArgs {
     /// Arguments passed on to the deploy tool after the ones cargo fc sets.
     #[arg(last = true, value_name = "TOOL_ARGS")]
     pub tool_args: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InvokeArgs {
+    /// The FC function to invoke.
+    pub function: String,
+    /// Read the event from this file.
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub event: Option<PathBuf>,
+    /// The event itself (default: standard input when it is not a terminal, else empty).
+    #[arg(long, value_name = "STRING")]
+    pub data: Option<String>,
+    /// The region (default: the template's `region`, else ALIBABA_CLOUD_REGION_ID).
+    #[arg(long, value_name = "ID")]
+    pub region: Option<String>,
+    /// The API endpoint instead of the region's, e.g. a VPC endpoint or http://127.0.0.1:PORT.
+    #[arg(long, value_name = "URL", conflicts_with = "local")]
+    pub endpoint: Option<String>,
+    /// Invoke the function `cargo fc local start` serves on 127.0.0.1:PORT (default 8000).
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "8000")]
+    pub local: Option<u16>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -565,3 +565,53 @@ async fn a_dead_endpoint_is_a_connection_error_after_retries() {
     assert_eq!(attempts, 3);
     assert_eq!(client.sent().len(), 3);
 }
+
+#[tokio::test]
+async fn cargo_fc_invoke_prints_the_result_and_reports_a_function_error_with_its_type() {
+    if !fake_fc::sdk_available() {
+        return;
+    }
+    for (flags, failing) in [
+        (&[][..], false),
+        (&["--invoke-error", "UnhandledInvocationError"][..], true),
+    ] {
+        let fake = FakeFc::start(flags);
+        let client = client(&fake);
+        let dir = tempfile::tempdir().unwrap();
+        deploy(&client, &spec(write_zip(dir.path(), b"x")))
+            .await
+            .unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-fc"))
+            .args([
+                "fc",
+                "invoke",
+                "hello",
+                "--data",
+                r#"{"name":"x"}"#,
+                "--endpoint",
+            ])
+            .arg(fake.endpoint())
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", ACCESS_KEY_ID)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ACCESS_KEY_SECRET)
+            .env("HOME", dir.path())
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("RequestId: "), "{stderr}");
+        assert!(
+            stderr.contains("FC Invoke Start RequestId"),
+            "the log tail: {stderr}"
+        );
+        if failing {
+            assert_eq!(output.status.code(), Some(7), "{stderr}");
+            assert!(
+                stderr.contains("`hello` failed: UnhandledInvocationError"),
+                "{stderr}"
+            );
+        } else {
+            assert!(output.status.success(), "{stderr}");
+            assert_eq!(output.stdout, br#"{"name":"x"}"#);
+        }
+    }
+}

@@ -116,6 +116,9 @@ impl Endpoint {
     }
 }
 
+/// The environment variable the SDKs read the region from.
+pub const REGION_VARIABLE: &str = "ALIBABA_CLOUD_REGION_ID";
+
 /// The region: `--region`, else the template's, else `ALIBABA_CLOUD_REGION_ID`.
 pub fn choose_region(
     flag: Option<&str>,

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod client;
 pub mod crc64;
 pub mod credentials;
+pub mod invoke;
 pub mod model;
 pub mod plan;
 pub mod sign;

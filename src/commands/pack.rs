@@ -14,10 +14,8 @@ pub fn run(global: &GlobalArgs, args: &PackArgs, ui: &Ui) -> Result<()> {
     let project = project::load(&super::selection(global, Some(&args.build.flags)))?;
     if args.container.container {
         let options = pipeline::Options {
-            build: super::build_args_options(&args.build),
-            reuse_build: args.no_build,
             output: None,
-            includes: super::includes(&args.includes),
+            ..options(args)
         };
         let container = &args.container;
         let image = crate::container::Options {
@@ -39,13 +37,16 @@ pub fn run(global: &GlobalArgs, args: &PackArgs, ui: &Ui) -> Result<()> {
 
 /// The pipeline as `pack` runs it; `local` runs the same.
 pub fn pack(project: &Project, args: &PackArgs, ui: &Ui) -> Result<Vec<Packed>> {
-    let options = pipeline::Options {
+    pipeline::pack(project, &options(args), ui)
+}
+
+fn options(args: &PackArgs) -> pipeline::Options {
+    pipeline::Options {
         build: super::build_args_options(&args.build),
         reuse_build: args.no_build,
         output: args.output.clone(),
         includes: super::includes(&args.includes),
-    };
-    pipeline::pack(project, &options, ui)
+    }
 }
 
 /// The `function-packed` message.

@@ -14,6 +14,7 @@ pub mod new;
 pub mod pack;
 pub mod project;
 pub mod runtime;
+pub mod runtime_source;
 pub mod ui;
 pub mod verify;
 

@@ -7,12 +7,13 @@ use include_dir::{Dir, DirEntry, include_dir};
 
 use crate::error::{Error, Result};
 use crate::project::check_function_name;
+use crate::runtime_source::{self, RuntimeSource};
 use crate::ui::Ui;
 
 static TEMPLATE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/runtime-template");
 
 /// Files of the template that are for developing the template itself, not for a new function.
-const TEMPLATE_ONLY: &[&str] = &["render.sh", "check.sh", "cold-start.py", "variants"];
+const TEMPLATE_ONLY: &[&str] = &["render.sh", "check.sh", "variants"];
 
 /// What kind of function to scaffold.
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,12 +50,16 @@ pub fn create(name: &str, dir: &Path, shape: Shape, ui: &Ui) -> Result<()> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
+    // The runtime crate is installed first: without it the project would not build.
+    let runtime = RuntimeSource::embedded();
+    let installed = runtime_source::install(&runtime, &runtime_source::data_dir()?)?;
+    let cargo_config = runtime_source::cargo_config(&runtime, &installed);
     // Rendered beside the destination and renamed into place, so a failure leaves nothing behind.
     let staging = tempfile::Builder::new()
         .prefix(".cargo-fc-new-")
         .tempdir_in(&parent)
         .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
-    for (relative, contents) in render(name, shape) {
+    for (relative, contents) in render(name, shape, &cargo_config) {
         let path = staging.path().join(&relative);
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder).map_err(|e| Error::io("create", folder, e))?;
@@ -77,8 +82,10 @@ pub fn create(name: &str, dir: &Path, shape: Shape, ui: &Ui) -> Result<()> {
     Ok(())
 }
 
-/// Every file of the new crate: relative path → contents.
-pub fn render(name: &str, shape: Shape) -> Vec<(PathBuf, Vec<u8>)> {
+/// Every file of the new crate: relative path → contents. `cargo_config` is its
+/// `.cargo/config.toml`, which tells cargo where fc-runtime is.
+pub fn render(name: &str, shape: Shape, cargo_config: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let requirement = RuntimeSource::embedded().requirement();
     let mut files = Vec::new();
     collect(&TEMPLATE, &mut files);
     let mut rendered: Vec<(PathBuf, Vec<u8>)> = files
@@ -87,7 +94,7 @@ pub fn render(name: &str, shape: Shape) -> Vec<(PathBuf, Vec<u8>)> {
         .map(|(path, contents)| match path.to_str() {
             Some(p) if p.ends_with(".tmpl") => (
                 PathBuf::from(p.trim_end_matches(".tmpl")),
-                substitute(contents, name),
+                substitute(contents, name, &requirement),
             ),
             _ => (path, contents.to_vec()),
         })
@@ -104,6 +111,10 @@ pub fn render(name: &str, shape: Shape) -> Vec<(PathBuf, Vec<u8>)> {
             }
         }
     }
+    rendered.push((
+        ".cargo/config.toml".into(),
+        cargo_config.as_bytes().to_vec(),
+    ));
     rendered.push((
         "template.yml".into(),
         fun_template(name, shape).into_bytes(),
@@ -124,9 +135,10 @@ fn collect<'a>(dir: &'a Dir<'a>, files: &mut Vec<(PathBuf, &'a [u8])>) {
     }
 }
 
-fn substitute(contents: &[u8], name: &str) -> Vec<u8> {
+fn substitute(contents: &[u8], name: &str, runtime_requirement: &str) -> Vec<u8> {
     String::from_utf8_lossy(contents)
         .replace("{{name}}", name)
+        .replace("{{fc_runtime}}", runtime_requirement)
         .into_bytes()
 }
 
@@ -234,7 +246,7 @@ mod tests {
 
     #[test]
     fn the_manifest_names_the_package_and_template_tooling_stays_behind() {
-        let files = render("hello", Shape::default());
+        let files = render("hello", Shape::default(), "# config\n");
         let manifest = file(&files, "Cargo.toml");
         assert!(manifest.contains("name = \"hello\""), "{manifest}");
         assert!(!manifest.contains("{{name}}"));
@@ -245,6 +257,15 @@ mod tests {
         );
         assert!(file(&files, "README.md").contains("# hello"));
         assert!(file(&files, ".gitignore").contains("/target"));
+        assert!(
+            manifest.contains("fc-runtime = \"0.1\""),
+            "the runtime is a dependency by version: {manifest}"
+        );
+        assert_eq!(file(&files, ".cargo/config.toml"), "# config\n");
+        assert!(
+            files.iter().all(|(p, _)| !p.starts_with("src/fc")),
+            "no runtime source in the project"
+        );
     }
 
     #[test]
@@ -255,6 +276,7 @@ mod tests {
                 http: true,
                 initializer: true,
             },
+            "",
         );
         assert_eq!(
             file(&http, "src/main.rs"),
@@ -273,7 +295,7 @@ mod tests {
         let s = file(&http, "s.yaml");
         assert!(s.contains("code: ./target/fc/web.zip"), "{s}");
         assert!(s.contains("triggerType: http"), "{s}");
-        let event = render("ev", Shape::default());
+        let event = render("ev", Shape::default(), "");
         assert!(!file(&event, "template.yml").contains("Events"));
     }
 }

@@ -16,7 +16,7 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::{assert_success, cargo_fc, repo_root, stderr};
+use super::{assert_success, cargo_fc, stderr};
 
 /// The crate's package name; its bin of that name is the template's untouched event function.
 pub const PACKAGE: &str = "fcfix";
@@ -159,6 +159,12 @@ fn prepare() -> Fixture {
     let output = run_bounded(new, Duration::from_secs(60));
     assert_success(&output);
     let manifest = std::fs::read_to_string(staging.join("Cargo.toml")).expect("Cargo.toml");
+    // The fixture's bin sleeps with tokio; the template's own function needs no tokio.
+    let manifest = manifest.replacen(
+        "[dependencies]\n",
+        "[dependencies]\ntokio = { version = \"1\", features = [\"time\"] }\n",
+        1,
+    );
     write(
         &staging.join("Cargo.toml"),
         &format!("{manifest}\n[package.metadata.fc]\ninclude = [\"assets\"]\n"),
@@ -521,11 +527,6 @@ pub fn parse_log_line(line: &str) -> (&str, &str) {
         .unwrap_or_else(|| panic!("no level in {line:?}"));
     assert!(level.starts_with('['), "no level in {line:?}");
     (id, message)
-}
-
-/// The repository's template, for tests that compare against it.
-pub fn template_dir() -> PathBuf {
-    repo_root().join("runtime-template")
 }
 
 /// Shows the output of a failed command.

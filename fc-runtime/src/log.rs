@@ -5,7 +5,7 @@
 //! "current request".
 
 use std::fmt::{self, Display};
-use std::io::Write as _;
+use std::io::Write;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -17,24 +17,34 @@ const MAX_LINE: usize = 32 * 1024;
 pub(crate) type Sink = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub(crate) fn stdout_sink() -> Sink {
-    Arc::new(|line: &str| {
-        // One `write_all` under the lock, so lines of concurrent requests never mix mid-line.
-        let mut out = std::io::stdout().lock();
-        let mut buf = String::with_capacity(line.len() + 1);
-        buf.push_str(line);
-        buf.push('\n');
-        // Nothing sensible can be done when stdout is gone; a log line must never fail a request.
-        let _ = out.write_all(buf.as_bytes());
-        let _ = out.flush();
-    })
+    Arc::new(|line: &str| write_line(&mut std::io::stdout().lock(), line))
+}
+
+/// Where the log goes when stdout carries the result (a custom container's one-shot event).
+pub(crate) fn stderr_sink() -> Sink {
+    Arc::new(|line: &str| write_line(&mut std::io::stderr().lock(), line))
+}
+
+fn write_line(out: &mut impl Write, line: &str) {
+    // One `write_all` under the lock, so lines of concurrent requests never mix mid-line.
+    let mut buf = String::with_capacity(line.len() + 1);
+    buf.push_str(line);
+    buf.push('\n');
+    // Nothing sensible can be done when the stream is gone; a log line must never fail a request.
+    let _ = out.write_all(buf.as_bytes());
+    let _ = out.flush();
 }
 
 /// Severity of a log line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
+    /// `[DEBUG]`: shown when `FC_LOG_LEVEL=debug`.
     Debug,
+    /// `[INFO]`: the default level.
     Info,
+    /// `[WARN]`.
     Warn,
+    /// `[ERROR]`: also used for the line that reports a failed invocation.
     Error,
 }
 
@@ -103,22 +113,33 @@ impl Logger {
         &self.request_id
     }
 
+    /// Writes `message` at [`Level::Debug`].
     pub fn debug(&self, message: impl Display) {
         self.log(Level::Debug, message);
     }
 
+    /// Writes `message` at [`Level::Info`].
+    ///
+    /// ```
+    /// let logger = fc_runtime::Logger::new("req-1");
+    /// logger.info(format_args!("{} items", 3)); // 2024-01-02T03:04:05.678Z: req-1 [INFO] 3 items
+    /// ```
     pub fn info(&self, message: impl Display) {
         self.log(Level::Info, message);
     }
 
+    /// Writes `message` at [`Level::Warn`].
     pub fn warn(&self, message: impl Display) {
         self.log(Level::Warn, message);
     }
 
+    /// Writes `message` at [`Level::Error`].
     pub fn error(&self, message: impl Display) {
         self.log(Level::Error, message);
     }
 
+    /// Writes `message` at `level`, one line per line of the message, unless the level is
+    /// below `FC_LOG_LEVEL`.
     pub fn log(&self, level: Level, message: impl Display) {
         if level < self.level {
             return;

@@ -1,15 +1,17 @@
-//! A small runtime for Alibaba Cloud Function Compute custom runtimes (and custom containers).
+//! A runtime for Rust functions on Alibaba Cloud Function Compute (FC): custom runtimes
+//! (`custom`, `custom.debian10/11/12`) and custom containers.
 //!
 //! FC starts `/code/bootstrap` and talks HTTP to it on `0.0.0.0:$FC_SERVER_PORT` (default
-//! 9000); the `x-fc-control-path` header says what each request is. This module answers that
-//! protocol; `src/main.rs` only says which handlers to call. You rarely need to edit it.
+//! 9000); the `x-fc-control-path` header says what each request is. This crate answers that
+//! protocol; your `main` only says which handlers to call. `cargo fc new` makes a project that
+//! uses it, and `cargo fc pack` builds and packs it for FC.
 //!
 //! # Event handlers
 //!
 //! An event handler is an async function taking the event and, optionally, the [`Context`]:
 //!
 //! ```no_run
-//! use fc::{Context, Json};
+//! use fc_runtime::{Context, Json};
 //! use serde::{Deserialize, Serialize};
 //!
 //! #[derive(Deserialize)]
@@ -18,13 +20,13 @@
 //! #[derive(Serialize)]
 //! struct Response { message: String }
 //!
-//! async fn handler(Json(request): Json<Request>, ctx: Context) -> Result<Json<Response>, fc::Error> {
+//! async fn handler(Json(request): Json<Request>, ctx: Context) -> Result<Json<Response>, fc_runtime::Error> {
 //!     ctx.logger().info(format_args!("greeting {}", request.name));
 //!     Ok(Json(Response { message: format!("Hello, {}!", request.name) }))
 //! }
 //!
 //! fn main() -> std::process::ExitCode {
-//!     fc::run(handler)
+//!     fc_runtime::run(handler)
 //! }
 //! ```
 //!
@@ -49,12 +51,12 @@
 //! use bytes::Bytes;
 //! use http::{Request, Response};
 //!
-//! async fn handler(request: Request<Bytes>, ctx: fc::Context) -> Response<String> {
+//! async fn handler(request: Request<Bytes>, ctx: fc_runtime::Context) -> Response<String> {
 //!     Response::new(format!("{} {} ({})", request.method(), request.uri(), ctx.request_id))
 //! }
 //!
 //! fn main() -> std::process::ExitCode {
-//!     fc::run_http(handler)
+//!     fc_runtime::run_http(handler)
 //! }
 //! ```
 //!
@@ -70,13 +72,13 @@
 //! use axum::{Extension, Router, routing::get};
 //! use hyper_util::service::TowerToHyperService;
 //!
-//! async fn hello(Extension(ctx): Extension<fc::Context>) -> String {
+//! async fn hello(Extension(ctx): Extension<fc_runtime::Context>) -> String {
 //!     format!("hello from {}", ctx.request_id)
 //! }
 //!
 //! fn main() -> std::process::ExitCode {
 //!     let app = Router::new().route("/hello", get(hello));
-//!     fc::Function::new().service(TowerToHyperService::new(app)).run()
+//!     fc_runtime::Function::new().service(TowerToHyperService::new(app)).run()
 //! }
 //! ```
 //!
@@ -87,16 +89,16 @@
 //!
 //! ```no_run
 //! # async fn handler(event: String) -> String { event }
-//! async fn init(ctx: fc::Context) -> Result<(), std::io::Error> {
+//! async fn init(ctx: fc_runtime::Context) -> Result<(), std::io::Error> {
 //!     ctx.logger().info("connecting to the database");
 //!     Ok(())
 //! }
 //!
 //! fn main() -> std::process::ExitCode {
-//!     fc::Function::new()
+//!     fc_runtime::Function::new()
 //!         .event(handler)
 //!         .initializer(init)
-//!         .pre_stop(|ctx: fc::Context| async move { ctx.logger().info("bye") })
+//!         .pre_stop(|ctx: fc_runtime::Context| async move { ctx.logger().info("bye") })
 //!         .run()
 //! }
 //! ```
@@ -120,9 +122,12 @@
 //! print the result, and exit non-zero if it failed. Tests serve on their own listener with
 //! [`Function::serve_on`].
 
+#![warn(missing_docs)]
+
 mod context;
 mod error;
 mod function;
+mod guard;
 mod handler;
 mod log;
 mod panic;
@@ -136,14 +141,20 @@ pub use handler::{
 };
 pub use log::{Level, Logger};
 
+// The versions of these crates the runtime's API speaks, so that a function needs no
+// dependencies of its own to name `Bytes` or `http::Request` and can never pick another major
+// version by accident.
+pub use bytes;
+pub use http;
+
 use std::process::ExitCode;
 
-/// Serves an event handler: `fn main() -> ExitCode { fc::run(handler) }`.
+/// Serves an event handler: `fn main() -> ExitCode { fc_runtime::run(handler) }`.
 pub fn run<A>(handler: impl EventHandler<A>) -> ExitCode {
     Function::new().event(handler).run()
 }
 
-/// Serves an HTTP-trigger handler: `fn main() -> ExitCode { fc::run_http(handler) }`.
+/// Serves an HTTP-trigger handler: `fn main() -> ExitCode { fc_runtime::run_http(handler) }`.
 pub fn run_http<A>(handler: impl HttpHandler<A>) -> ExitCode {
     Function::new().http(handler).run()
 }

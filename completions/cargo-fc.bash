@@ -1040,7 +1040,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__invoke)
-            opts="-F -j -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --event --data --tail --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-F -j -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --event --data --example --tail --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1099,6 +1099,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --example)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1224,7 +1228,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__subcmd__fc__subcmd__fc__subcmd__new)
-            opts="-v -q -p -h -V --http --initializer --path --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-v -q -p -h -V --http --initializer --path --event --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1232,6 +1236,10 @@ _cargo__fc() {
             case "${prev}" in
                 --path)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -W "oss timer sls mns cdn tablestore http apigw eventbridge" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod deploy;
 pub mod doctor;
 pub mod error;
+pub mod events;
 pub mod local;
 pub mod new;
 pub mod pack;
@@ -77,6 +78,7 @@ pub fn run(cli: FcCli) -> Result<()> {
             new::Shape {
                 http: args.http,
                 initializer: args.initializer,
+                event: args.event,
             },
             &ui,
         ),

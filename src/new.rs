@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, DirEntry, include_dir};
 
 use crate::error::{Error, Result};
+use crate::events::EventKind;
 use crate::project::check_function_name;
 use crate::runtime_source::{self, RuntimeSource};
 use crate::ui::Ui;
@@ -22,15 +23,20 @@ pub struct Shape {
     pub http: bool,
     /// With an initializer that runs once per instance.
     pub initializer: bool,
+    /// An event function for this trigger (neither `http` nor `initializer` then).
+    pub event: Option<EventKind>,
 }
 
 impl Shape {
-    fn variant(self) -> Option<&'static str> {
+    fn variant(self) -> Option<String> {
+        if let Some(kind) = self.event {
+            return Some(kind.variant());
+        }
         match (self.http, self.initializer) {
             (false, false) => None,
-            (false, true) => Some("variants/initializer.rs"),
-            (true, false) => Some("variants/http.rs"),
-            (true, true) => Some("variants/http_initializer.rs"),
+            (false, true) => Some("variants/initializer.rs".to_owned()),
+            (true, false) => Some("variants/http.rs".to_owned()),
+            (true, true) => Some("variants/http_initializer.rs".to_owned()),
         }
     }
 }
@@ -71,13 +77,14 @@ pub fn create(name: &str, dir: &Path, shape: Shape, ui: &Ui) -> Result<()> {
         let _ = std::fs::remove_dir_all(&staged);
         return Err(Error::io("create", dir, error));
     }
+    let kind = match shape.event {
+        Some(trigger) => format!("{trigger}-triggered"),
+        None if shape.http => "HTTP".to_owned(),
+        None => "event".to_owned(),
+    };
     ui.status(
         "Created",
-        format!(
-            "{} function `{name}` in {}",
-            if shape.http { "HTTP" } else { "event" },
-            dir.display()
-        ),
+        format!("{kind} function `{name}` in {}", dir.display()),
     );
     Ok(())
 }
@@ -101,7 +108,7 @@ pub fn render(name: &str, shape: Shape, cargo_config: &str) -> Vec<(PathBuf, Vec
         .collect();
     if let Some(variant) = shape.variant() {
         let main = TEMPLATE
-            .get_file(variant)
+            .get_file(&variant)
             .expect("every variant is in the template")
             .contents()
             .to_vec();
@@ -115,6 +122,9 @@ pub fn render(name: &str, shape: Shape, cargo_config: &str) -> Vec<(PathBuf, Vec
         ".cargo/config.toml".into(),
         cargo_config.as_bytes().to_vec(),
     ));
+    if let Some(kind) = shape.event {
+        rendered.push((kind.sample_path().into(), kind.example().payload.to_vec()));
+    }
     rendered.push((
         "template.yml".into(),
         fun_template(name, shape).into_bytes(),
@@ -175,6 +185,9 @@ fn fun_template(name: &str, shape: Shape) -> String {
             "        Initializer: index.initializer\n        InitializationTimeout: 10\n",
         );
     }
+    if let Some(kind) = shape.event {
+        text.push_str(kind.fun_events());
+    }
     if shape.http {
         text.push_str(
             "      Events:\n        \
@@ -218,6 +231,9 @@ fn serverless_devs_template(name: &str, shape: Shape) -> String {
                  handler: index.initializer\n          \
                  timeout: 10\n",
         );
+    }
+    if let Some(kind) = shape.event {
+        text.push_str(kind.fc3_triggers());
     }
     if shape.http {
         text.push_str(
@@ -275,6 +291,7 @@ mod tests {
             Shape {
                 http: true,
                 initializer: true,
+                event: None,
             },
             "",
         );
@@ -297,5 +314,30 @@ mod tests {
         assert!(s.contains("triggerType: http"), "{s}");
         let event = render("ev", Shape::default(), "");
         assert!(!file(&event, "template.yml").contains("Events"));
+    }
+
+    #[test]
+    fn an_event_shape_writes_its_handler_sample_and_trigger() {
+        use clap::ValueEnum as _;
+        for &kind in EventKind::value_variants() {
+            let shape = Shape {
+                event: Some(kind),
+                ..Shape::default()
+            };
+            let files = render("ev", shape, "");
+            let main = file(&files, "src/main.rs");
+            let sample = kind.sample_path();
+            assert!(
+                main.contains(&format!("../{sample}")),
+                "{kind}: the test reads its sample\n{main}"
+            );
+            let (_, written) = files
+                .iter()
+                .find(|(p, _)| p == Path::new(&sample))
+                .unwrap_or_else(|| panic!("{kind}: no {sample}"));
+            assert_eq!(written, kind.example().payload);
+            assert!(file(&files, "template.yml").contains(kind.fun_events()));
+            assert!(file(&files, "s.yaml").contains(kind.fc3_triggers()));
+        }
     }
 }

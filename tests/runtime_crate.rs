@@ -100,13 +100,20 @@ fn a_new_project_builds_offline_and_cargo_update_brings_a_runtime_fix() {
     // The dependencies come from the registry once; then the project builds offline, with
     // fc-runtime from cargo fc's data directory.
     assert_cargo(&cargo(&project, &["fetch"], &target));
-    assert_cargo(&cargo(&project, &["check", "--offline", "--quiet"], &target));
+    assert_cargo(&cargo(
+        &project,
+        &["check", "--offline", "--quiet"],
+        &target,
+    ));
     assert_eq!(locked_version(&project), embedded.version());
 
     // A newer cargo fc carries a fix: it installs it beside the old version.
     let (fixed, next) = fixed_release(&embedded);
     runtime_source::install(&fixed, &data_home.join("cargo-fc")).unwrap();
-    assert!(installed.join("src/lib.rs").is_file(), "the old version stays");
+    assert!(
+        installed.join("src/lib.rs").is_file(),
+        "the old version stays"
+    );
     assert_cargo(&cargo(
         &project,
         &["update", "-p", "fc-runtime", "--offline"],
@@ -121,7 +128,11 @@ fn a_new_project_builds_offline_and_cargo_update_brings_a_runtime_fix() {
         format!("{source}\nconst _: u32 = fc_runtime::DELIVERED_FIX;\n"),
     )
     .unwrap();
-    assert_cargo(&cargo(&project, &["check", "--offline", "--quiet"], &target));
+    assert_cargo(&cargo(
+        &project,
+        &["check", "--offline", "--quiet"],
+        &target,
+    ));
 }
 
 #[test]
@@ -141,7 +152,12 @@ fn the_carried_source_is_what_cargo_package_packs() {
     let mut packaged: Vec<String> = String::from_utf8_lossy(&output.stdout)
         .lines()
         // Written by cargo package itself.
-        .filter(|name| !matches!(*name, "Cargo.toml.orig" | ".cargo_vcs_info.json" | "Cargo.lock"))
+        .filter(|name| {
+            !matches!(
+                *name,
+                "Cargo.toml.orig" | ".cargo_vcs_info.json" | "Cargo.lock"
+            )
+        })
         .map(str::to_owned)
         .collect();
     packaged.sort();

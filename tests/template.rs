@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use cargo_fc::runtime::SymbolVersion;
 use cargo_fc::verify::{self, Family};
+use clap::ValueEnum as _;
 use support::fixture::*;
 use support::*;
 
@@ -187,30 +188,38 @@ fn every_shape_of_new_passes_fmt_and_its_own_tests() {
             flags.contains(&"--http"),
             "{name}"
         );
-        // Each main.rs is tested with the fixture's target folder, so that only it compiles.
-        for args in [
-            &["fmt", "--check"][..],
-            &["test", "--quiet", "--bin", name][..],
-        ] {
-            let mut cargo = Command::new("cargo");
-            cargo
-                .args(args)
-                .current_dir(&dir)
-                .env("PATH", tool_path())
-                .env("CARGO_TARGET_DIR", fixture.dir.join("target"))
-                .env_remove("RUSTFLAGS");
-            let output = run_bounded(cargo, Duration::from_secs(10 * 60));
-            assert!(
-                output.status.success(),
-                "{name}: cargo {args:?}\n{}",
-                describe(&output)
-            );
-            if args[0] == "test" {
-                let out = String::from_utf8_lossy(&output.stdout);
-                assert!(!out.contains("test result: ok. 0 passed"), "{name}: {out}");
-            }
-        }
+        let tested = fmt_and_test(fixture, &dir, name);
+        assert!(
+            !tested.contains("test result: ok. 0 passed"),
+            "{name}: {tested}"
+        );
     }
+}
+
+/// `cargo fmt --check` and `cargo test --bin NAME` in a crate made by `cargo fc new`, in the
+/// fixture's target folder so that only the new bin compiles; returns the tests' output.
+fn fmt_and_test(fixture: &Fixture, dir: &std::path::Path, name: &str) -> String {
+    let mut out = String::new();
+    for args in [
+        &["fmt", "--check"][..],
+        &["test", "--quiet", "--bin", name][..],
+    ] {
+        let mut cargo = Command::new("cargo");
+        cargo
+            .args(args)
+            .current_dir(dir)
+            .env("PATH", tool_path())
+            .env("CARGO_TARGET_DIR", fixture.dir.join("target"))
+            .env_remove("RUSTFLAGS");
+        let output = run_bounded(cargo, Duration::from_secs(10 * 60));
+        assert!(
+            output.status.success(),
+            "{name}: cargo {args:?}\n{}",
+            describe(&output)
+        );
+        out = String::from_utf8_lossy(&output.stdout).into_owned();
+    }
+    out
 }
 
 #[test]
@@ -448,14 +457,58 @@ fn a_container_event_writes_the_result_alone_to_stdout() {
         "stdout carries the result byte for byte"
     );
     let log = String::from_utf8_lossy(&output.stderr);
-    assert!(log.contains("FC Invoke Start RequestId: container-1"), "{log}");
-    assert!(log.contains("container-1 [INFO] greeting container"), "{log}");
+    assert!(
+        log.contains("FC Invoke Start RequestId: container-1"),
+        "{log}"
+    );
+    assert!(
+        log.contains("container-1 [INFO] greeting container"),
+        "{log}"
+    );
 
     // An empty variable is an event too (an empty one, which this handler cannot read): the
     // process answers it and exits rather than starting a server.
     let output = run_container_event(fixture, "");
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
-    let error: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not the error's JSON ({e}): {}", describe(&output)));
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not the error's JSON ({e}): {}",
+            describe(&output)
+        )
+    });
     assert_eq!(error["errorType"], "InvalidEvent", "{error}");
+}
+
+#[test]
+fn every_event_kind_of_new_passes_its_own_tests_and_check() {
+    let Some(fixture) = fixture() else { return };
+    let scratch = tempfile::Builder::new()
+        .prefix("cargo-fc-events-")
+        .tempdir()
+        .unwrap();
+    for kind in cargo_fc::events::EventKind::value_variants() {
+        let kind = kind.name();
+        let name = format!("on-{kind}");
+        let dir = scratch.path().join(&name);
+        let mut new = cargo_fc();
+        new.args(["new", &name, "--event", kind, "--path"])
+            .arg(&dir);
+        let output = run_bounded(new, Duration::from_secs(60));
+        assert_success(&output);
+        assert!(
+            std::fs::read_dir(dir.join("events")).unwrap().count() == 1,
+            "{kind}: one sample event"
+        );
+        // The deployment templates pass cargo fc's own check, warnings included.
+        let mut check = cargo_fc();
+        check.args(["check", "--deny-warnings"]).current_dir(&dir);
+        let output = run_bounded(check, Duration::from_secs(60));
+        assert!(output.status.success(), "{kind}: {}", describe(&output));
+        // The handler's test, which feeds it the sample, passes.
+        let tested = fmt_and_test(fixture, &dir, &name);
+        assert!(
+            tested.contains("test result: ok. 1 passed"),
+            "{kind}: {tested}"
+        );
+    }
 }

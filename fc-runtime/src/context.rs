@@ -124,6 +124,13 @@ impl Context {
         }
     }
 
+    /// The same context, logging through `sink` (a function's [`log_sink`](crate::Function::log_sink)).
+    pub(crate) fn with_sink(mut self, sink: Sink) -> Context {
+        self.logger =
+            Logger::with_sink(Arc::from(self.request_id.as_str()), Level::from_env(), sink);
+        self
+    }
+
     /// The logger for this request: its lines carry this request's id.
     pub fn logger(&self) -> &Logger {
         &self.logger

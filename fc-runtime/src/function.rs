@@ -13,6 +13,8 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Body;
 use tokio::net::TcpListener;
 
+use crate::context::Context;
+use crate::error::Error;
 use crate::guard::Timeouts;
 use crate::handler::{
     self, EventFn, EventHandler, Hook, HookFn, HttpFn, HttpHandler, IntoHttpResponse,
@@ -173,7 +175,56 @@ impl Function {
         self
     }
 
+    /// Runs the event handler on one event as an invocation does, without a server: the event
+    /// is read, the handler run, and its result, error or panic becomes the answer. For tests
+    /// of a handler through the runtime; the context is [`Context::new`]`("test-invoke")`.
+    ///
+    /// ```
+    /// use fc_runtime::{Function, Json};
+    ///
+    /// async fn double(Json(n): Json<u32>) -> Json<u32> {
+    ///     Json(n * 2)
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let function = Function::new().event(double);
+    /// assert_eq!(function.invoke("21").await.unwrap(), "42");
+    /// let error = function.invoke("x").await.unwrap_err();
+    /// assert_eq!(error.error_type(), "InvalidEvent");
+    /// # });
+    /// ```
+    pub fn invoke(
+        &self,
+        event: impl Into<Bytes>,
+    ) -> impl Future<Output = Result<Bytes, Error>> + Send + 'static {
+        self.invoke_with(event, Context::new("test-invoke"))
+    }
+
+    /// Like [`invoke`](Function::invoke), with a context of the caller's.
+    pub fn invoke_with(
+        &self,
+        event: impl Into<Bytes>,
+        context: Context,
+    ) -> impl Future<Output = Result<Bytes, Error>> + Send + 'static {
+        crate::panic::install_hook();
+        let handler = self.event.clone();
+        let context = match &self.sink {
+            Some(sink) => context.with_sink(Arc::clone(sink)),
+            None => context,
+        };
+        let event = event.into();
+        async move {
+            let Some(handler) = handler else {
+                return Err(server::no_handler("an event handler (Function::event)"));
+            };
+            server::run_catching(handler(event, context.clone()), &context).await
+        }
+    }
+
     /// Runs the function the way FC starts it, on a new multi-threaded tokio runtime.
+    ///
+    /// With the `tracing` feature, it first installs `fc_runtime::tracing::init`'s subscriber,
+    /// unless the program has one.
     ///
     /// With `FC_CUSTOM_CONTAINER_EVENT` set (custom container, non-web mode), even to the empty
     /// string (then the event is empty), it handles that one event and exits: stdout carries
@@ -192,9 +243,14 @@ impl Function {
         };
         // FC-FACTS: custom container, non-web-server mode.
         if let Some(event) = std::env::var_os("FC_CUSTOM_CONTAINER_EVENT") {
+            // stdout carries the result alone: everything else is log, on stderr.
+            #[cfg(feature = "tracing")]
+            crate::tracing::install(stderr_sink());
             let event = Bytes::from(event.into_encoded_bytes());
             return runtime.block_on(self.run_event_once(event));
         }
+        #[cfg(feature = "tracing")]
+        crate::tracing::init();
         match runtime.block_on(self.serve()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => fail(error),

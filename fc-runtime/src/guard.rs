@@ -53,10 +53,13 @@ enum State {
 /// A connection stream whose request heads are checked before hyper reads them.
 pub(crate) struct Guarded<S> {
     inner: S,
-    /// Bytes read from the connection that hyper has not been given yet.
+    /// Bytes read from the connection that hyper has not been given yet, in `start..end`. The
+    /// buffer is zeroed once, when it grows, not at every read.
     buf: Vec<u8>,
     /// Where in `buf` the bytes not given to hyper start.
     start: usize,
+    /// Where the bytes read end.
+    end: usize,
     /// How many bytes from `start` are checked and may be given to hyper.
     ready: usize,
     state: State,
@@ -79,6 +82,7 @@ impl<S> Guarded<S> {
             inner,
             buf: Vec::new(),
             start: 0,
+            end: 0,
             ready: 0,
             state: State::Head,
             timeouts,
@@ -90,14 +94,14 @@ impl<S> Guarded<S> {
 
     /// The unchecked bytes: what follows the ones hyper may have.
     fn pending(&self) -> &[u8] {
-        &self.buf[self.start + self.ready..]
+        &self.buf[self.start + self.ready..self.end]
     }
 
     /// Moves through the bytes read so far as far as the framing allows.
     fn advance(&mut self) {
         loop {
             let from = self.start + self.ready;
-            let pending = &self.buf[from..];
+            let pending = &self.buf[from..self.end];
             if pending.is_empty() {
                 return;
             }
@@ -192,9 +196,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Guarded<S> {
                 out.put_slice(&this.buf[this.start..this.start + n]);
                 this.start += n;
                 this.ready -= n;
-                if this.start == this.buf.len() {
-                    this.buf.clear();
+                if this.start == this.end {
                     this.start = 0;
+                    this.end = 0;
                 }
                 return Poll::Ready(Ok(()));
             }
@@ -207,17 +211,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Guarded<S> {
             if this.ready > 0 || this.refusal.is_some() {
                 continue;
             }
-            // Everything checked has been handed over: read more.
-            if this.start > 0 && this.start == this.buf.len() {
-                this.buf.clear();
-                this.start = 0;
+            // Everything checked has been handed over: read more, after what is unchecked.
+            if this.end == this.buf.len() {
+                if this.start > 0 {
+                    this.buf.copy_within(this.start..this.end, 0);
+                    this.end -= this.start;
+                    this.start = 0;
+                } else {
+                    let grown = (this.buf.len() * 2).max(8192);
+                    this.buf.resize(grown, 0);
+                }
             }
-            let filled = this.buf.len();
-            this.buf.resize(filled + 8192, 0);
-            let mut read = ReadBuf::new(&mut this.buf[filled..]);
+            let mut read = ReadBuf::new(&mut this.buf[this.end..]);
             let polled = Pin::new(&mut this.inner).poll_read(cx, &mut read);
             let got = read.filled().len();
-            this.buf.truncate(filled + got);
+            this.end += got;
             match polled {
                 Poll::Ready(Ok(())) if got == 0 => {
                     // The client is gone. Hand over the rest (hyper reports a cut-off body)

@@ -106,6 +106,14 @@
 //! The initializer runs once per instance on `/initialize`; if it fails FC gets a 404 and calls
 //! `/initialize` again, and after a success further calls do nothing.
 //!
+//! # Trigger events
+//!
+//! [`events`] (feature `events`, on by default) has typed events for the triggers an event
+//! function meets: `Json<events::oss::OssEvent>`, `Json<events::timer::TimerEvent>`,
+//! `events::mns::MnsTopicEvent`, `events::tablestore::TablestoreEvent` (CBOR),
+//! `Json<events::eventbridge::CloudEvent<events::eventbridge::KafkaData>>`, … as handler
+//! arguments.
+//!
 //! # Logs
 //!
 //! FC collects stdout. Each request gets `FC Invoke Start RequestId: …` / `FC Invoke End …`
@@ -114,24 +122,54 @@
 //! lines stay attributable when the instance concurrency is above 1. `FC_LOG_LEVEL`
 //! (`debug`, `info`, `warn`, `error`; default `info`) filters them.
 //!
+//! With the feature `tracing`, `tracing` events and the `log` records of every dependency are
+//! written the same way, with the request id inside a request; `RUST_LOG`-style directives
+//! choose the levels. See the `fc_runtime::tracing` module (documented when the feature is
+//! on, as on docs.rs).
+//!
 //! # Running
 //!
 //! [`run`] and [`Function::run`] listen on `0.0.0.0` at `FC_SERVER_PORT`, else
-//! `FC_CUSTOM_LISTEN_PORT`, else 9000, and drain requests in flight on SIGTERM. With
-//! `FC_CUSTOM_CONTAINER_EVENT` set (custom container, non-web mode) they handle that event,
-//! print the result, and exit non-zero if it failed. Tests serve on their own listener with
-//! [`Function::serve_on`].
+//! `FC_CUSTOM_LISTEN_PORT`, else 9000, and drain requests in flight on SIGTERM (for at most
+//! [`Function::drain_timeout`]). A request head must arrive whole within
+//! [`Function::head_timeout`] of its first byte and a body may pause at most
+//! [`Function::body_timeout`], so a client that stops half-way cannot hold a connection; a
+//! request hyper could not read (too many headers, bad framing) is answered with
+//! `x-fc-status: 404` and FC's JSON error like any other failure.
+//!
+//! # Custom containers without a web server
+//!
+//! With `FC_CUSTOM_CONTAINER_EVENT` set (custom container, non-web mode), [`Function::run`]
+//! handles that one event and exits. Set to the empty string, the event is empty: the variable
+//! being set is what selects the mode. The contract, for the program that reads the result:
+//!
+//! - **stdout** carries the outcome and nothing else, byte for byte: the handler's result, or
+//!   on failure the error's JSON `{"errorMessage", "errorType", "stackTrace"}`;
+//! - **stderr** carries the log (markers, logger lines, `tracing` events);
+//! - the **exit status** is 0 on success, 1 on failure.
+//!
+//! `FC_REQUEST_ID`, when set, is the event's request id.
+//!
+//! # Testing handlers
+//!
+//! A handler is an async function: call it. To run it through the runtime (the event read
+//! from bytes, errors and panics turned into FC's answer), [`Function::invoke`] takes the
+//! bytes FC would send, and [`Function::serve_on`] serves on a listener of the test's own.
 
 #![warn(missing_docs)]
 
 mod context;
 mod error;
+#[cfg(feature = "events")]
+pub mod events;
 mod function;
 mod guard;
 mod handler;
 mod log;
 mod panic;
 mod server;
+#[cfg(feature = "tracing")]
+pub mod tracing;
 
 pub use context::{Context, Credentials, FunctionInfo, ServiceInfo};
 pub use error::Error;

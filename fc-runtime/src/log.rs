@@ -63,7 +63,7 @@ impl Level {
         Level::parse(std::env::var("FC_LOG_LEVEL").ok().as_deref())
     }
 
-    fn parse(value: Option<&str>) -> Level {
+    pub(crate) fn parse(value: Option<&str>) -> Level {
         match value.map(str::trim).map(str::to_ascii_lowercase).as_deref() {
             Some("debug") => Level::Debug,
             Some("warn" | "warning") => Level::Warn,
@@ -154,6 +154,18 @@ impl Logger {
         }
     }
 
+    /// Writes `text` at `level` whatever the logger's level: for lines another filter chose.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn write(&self, level: Level, text: &str) {
+        let time = format_utc(SystemTime::now());
+        for line in text.lines() {
+            (self.sink)(&format_line(&time, &self.request_id, level, line));
+        }
+        if text.is_empty() {
+            (self.sink)(&format_line(&time, &self.request_id, level, ""));
+        }
+    }
+
     /// Writes a platform marker such as `FC Invoke Start RequestId: <id>`, whatever the level.
     pub(crate) fn marker(&self, phase: &str, edge: &str) {
         (self.sink)(&format!("FC {phase} {edge} RequestId: {}", self.request_id));
@@ -161,7 +173,20 @@ impl Logger {
 }
 
 fn format_line(time: &str, request_id: &str, level: Level, text: &str) -> String {
-    let mut line = format!("{time}: {request_id} [{}] {text}", level.as_str());
+    format_line_parts(time, Some(request_id), level, text)
+}
+
+/// A log line, with the request id when there is one, cut to FC's 32 KB.
+pub(crate) fn format_line_parts(
+    time: &str,
+    request_id: Option<&str>,
+    level: Level,
+    text: &str,
+) -> String {
+    let mut line = match request_id {
+        Some(id) => format!("{time}: {id} [{}] {text}", level.as_str()),
+        None => format!("{time}: [{}] {text}", level.as_str()),
+    };
     if line.len() > MAX_LINE {
         let mut end = MAX_LINE;
         while !line.is_char_boundary(end) {

@@ -295,7 +295,7 @@ impl Dispatcher {
     }
 }
 
-fn no_handler(what: &str) -> Error {
+pub(crate) fn no_handler(what: &str) -> Error {
     Error::new(
         "NoHandler",
         format!("this function has no {what} for this kind of request"),
@@ -303,10 +303,12 @@ fn no_handler(what: &str) -> Error {
 }
 
 /// Runs a handler's future, turning a panic into an error, and logs any error with the request.
-async fn run_catching<T>(
+pub(crate) async fn run_catching<T>(
     future: BoxFuture<Result<T, Error>>,
     context: &Context,
 ) -> Result<T, Error> {
+    #[cfg(feature = "tracing")]
+    let future = ::tracing::Instrument::instrument(future, crate::tracing::request_span(context));
     let result = CatchPanic::new(future).await.and_then(|result| result);
     if let Err(error) = &result {
         let logger = context.logger();

@@ -17,6 +17,7 @@ use hyper::Request;
 
 use crate::cli::{LocalArgs, LocalCommand, LocalCommon, PackArgs};
 use crate::error::{Error, ErrorKind, Result};
+use crate::events;
 use crate::project::{self, Project, Selection};
 use crate::ui::Ui;
 use instance::{CallFailure, CodeDir, Instance};
@@ -28,7 +29,14 @@ const TAIL_LIMIT: usize = 4096;
 pub fn command(selection: &Selection, args: &LocalArgs, ui: &Ui) -> Result<()> {
     match &args.command {
         LocalCommand::Invoke(invoke) => {
-            let event = read_event(invoke.event.as_deref(), invoke.data.as_deref())?;
+            let event = match invoke.example.as_deref().map(events::request).transpose()? {
+                Some(events::ExampleRequest::List) => {
+                    print!("{}", events::listing());
+                    return Ok(());
+                }
+                Some(events::ExampleRequest::Payload(payload)) => Bytes::from_static(payload),
+                None => read_event(invoke.event.as_deref(), invoke.data.as_deref())?,
+            };
             let prepared = prepare(selection, &invoke.common, ui)?;
             runtime()?.block_on(invoke_once(prepared, event, invoke.tail, ui))
         }

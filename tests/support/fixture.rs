@@ -22,10 +22,13 @@ use super::{assert_success, cargo_fc, stderr};
 pub const PACKAGE: &str = "fcfix";
 /// The second bin, `tests/fixtures/local/fixture.rs`, and its FC function.
 pub const FIXTURE: &str = "fixture";
+/// The third bin, `tests/fixtures/local/raw.rs`: it answers with the event's bytes in hex.
+pub const RAW: &str = "raw";
 /// What `assets/greeting.txt` holds (packed through `include`).
 pub const ASSET: &str = "hello from an asset\n";
 
 const FIXTURE_SOURCE: &str = include_str!("../fixtures/local/fixture.rs");
+const RAW_SOURCE: &str = include_str!("../fixtures/local/raw.rs");
 
 /// The template's function plus the fixture's, with the settings the tests check.
 const TEMPLATE_ADDITION: &str = "    fixture:
@@ -41,6 +44,12 @@ const TEMPLATE_ADDITION: &str = "    fixture:
         InstanceConcurrency: 20
         EnvironmentVariables:
           FIXTURE_GREETING: hola
+    raw:
+      Type: 'Aliyun::Serverless::Function'
+      Properties:
+        Handler: index.handler
+        Runtime: custom
+        CodeUri: ./target/fc/raw.zip
 ";
 
 pub struct Fixture {
@@ -126,6 +135,7 @@ fn fingerprint() -> String {
     binary.len().hash(&mut hasher);
     binary.modified().expect("an mtime").hash(&mut hasher);
     FIXTURE_SOURCE.hash(&mut hasher);
+    RAW_SOURCE.hash(&mut hasher);
     TEMPLATE_ADDITION.hash(&mut hasher);
     ASSET.hash(&mut hasher);
     format!("{:016x}", hasher.finish())
@@ -180,6 +190,7 @@ fn prepare() -> Fixture {
         &template.replacen(&anchor, &format!("{TEMPLATE_ADDITION}{anchor}"), 1),
     );
     write(&staging.join("src/bin/fixture.rs"), FIXTURE_SOURCE);
+    write(&staging.join("src/bin/raw.rs"), RAW_SOURCE);
     write(&staging.join("assets/greeting.txt"), ASSET);
     sync(&staging, &dir);
     std::fs::remove_dir_all(&staging).expect("remove the staging folder");

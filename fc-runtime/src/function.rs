@@ -221,7 +221,9 @@ impl Function {
         }
     }
 
-    /// Runs the function the way FC starts it, on a new multi-threaded tokio runtime.
+    /// Runs the function the way FC starts it, on a new tokio runtime: multi-threaded, or on
+    /// this thread alone when the instance has one CPU (`available_parallelism`, which follows
+    /// the cgroup's CPU quota).
     ///
     /// With the `tracing` feature, it first installs `fc_runtime::tracing::init`'s subscriber,
     /// unless the program has one.
@@ -234,10 +236,16 @@ impl Function {
     /// `0.0.0.0:$FC_SERVER_PORT` (else `$FC_CUSTOM_LISTEN_PORT`, else 9000) until SIGTERM or
     /// SIGINT, then finishes the requests in flight.
     pub fn run(self) -> ExitCode {
-        let runtime = match tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-        {
+        // One CPU (FC gives small instances a fraction of one, and the cgroup quota says so)
+        // gains nothing from worker threads, and starting them costs a cold start about 0.4 ms
+        // (BENCHMARKS.md): such an instance runs everything on this thread.
+        let single = std::thread::available_parallelism().is_ok_and(|n| n.get() == 1);
+        let mut builder = if single {
+            tokio::runtime::Builder::new_current_thread()
+        } else {
+            tokio::runtime::Builder::new_multi_thread()
+        };
+        let runtime = match builder.enable_all().build() {
             Ok(runtime) => runtime,
             Err(error) => return fail(format_args!("cannot start the tokio runtime: {error}")),
         };
@@ -251,9 +259,13 @@ impl Function {
         }
         #[cfg(feature = "tracing")]
         crate::tracing::init();
-        match runtime.block_on(self.serve()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => fail(error),
+        // The server is a task: with workers, one of them runs it rather than this thread, and
+        // the connections it accepts are then polled first by that worker, without waking
+        // another thread.
+        match runtime.block_on(async { tokio::spawn(self.serve()).await }) {
+            Ok(Ok(())) => ExitCode::SUCCESS,
+            Ok(Err(error)) => fail(error),
+            Err(error) => fail(format_args!("the server stopped: {error}")),
         }
     }
 

@@ -97,57 +97,17 @@ impl<S> Guarded<S> {
         &self.buf[self.start + self.ready..self.end]
     }
 
-    /// Moves through the bytes read so far as far as the framing allows.
-    fn advance(&mut self) {
-        loop {
-            let from = self.start + self.ready;
-            let pending = &self.buf[from..self.end];
-            if pending.is_empty() {
-                return;
-            }
-            let (used, next) = match &mut self.state {
-                State::Head => match judge_head(pending) {
-                    Head::Partial if pending.len() > MAX_HEAD => {
-                        self.refuse(
-                            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                            "HeadersTooLarge",
-                            format!("the request head is larger than {MAX_HEAD} bytes"),
-                        );
-                        return;
-                    }
-                    Head::Partial => return,
-                    Head::Refused(status, error_type, message) => {
-                        self.refuse(status, error_type, message);
-                        return;
-                    }
-                    Head::Accepted { length, body } => {
-                        self.deadline = None;
-                        let next = match body {
-                            Body::Empty => State::Head,
-                            Body::Length(length) => State::Length(length),
-                            Body::Chunked => State::Chunked(Chunked::default()),
-                        };
-                        (length, Some(next))
-                    }
-                },
-                State::Length(remaining) => {
-                    let take = pending
-                        .len()
-                        .min(usize::try_from(*remaining).unwrap_or(usize::MAX));
-                    *remaining -= take as u64;
-                    (take, (*remaining == 0).then_some(State::Head))
-                }
-                State::Chunked(chunked) => match chunked.scan(pending) {
-                    Scan::Ended(used) => (used, Some(State::Head)),
-                    Scan::More => (pending.len(), None),
-                    Scan::Malformed => (pending.len(), Some(State::Untracked)),
-                },
-                State::Untracked => (pending.len(), None),
-            };
-            self.ready += used;
-            if let Some(next) = next {
-                self.state = next;
-            }
+    /// Moves through the bytes held so far as far as the framing allows.
+    fn advance_held(&mut self) {
+        let from = self.start + self.ready;
+        let (used, refused) = advance(
+            &mut self.state,
+            &mut self.deadline,
+            &self.buf[from..self.end],
+        );
+        self.ready += used;
+        if let Some((status, error_type, message)) = refused {
+            self.refuse(status, error_type, message);
         }
     }
 
@@ -183,6 +143,68 @@ impl<S> Guarded<S> {
     }
 }
 
+/// A head refused: the status, `errorType` and message of the answer.
+type Refused = (StatusCode, &'static str, String);
+
+/// Walks `bytes` as far as the framing allows: how many of them hyper may have, and the
+/// refusal of a head among them. It stops early at a head that is not whole yet.
+fn advance(
+    state: &mut State,
+    deadline: &mut Option<Instant>,
+    bytes: &[u8],
+) -> (usize, Option<Refused>) {
+    let mut used = 0;
+    loop {
+        let pending = &bytes[used..];
+        if pending.is_empty() {
+            return (used, None);
+        }
+        let (n, next) = match state {
+            State::Head => match judge_head(pending) {
+                Head::Partial if pending.len() > MAX_HEAD => {
+                    let message = format!("the request head is larger than {MAX_HEAD} bytes");
+                    let refused = (
+                        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "HeadersTooLarge",
+                        message,
+                    );
+                    return (used, Some(refused));
+                }
+                Head::Partial => return (used, None),
+                Head::Refused(status, error_type, message) => {
+                    return (used, Some((status, error_type, message)));
+                }
+                Head::Accepted { length, body } => {
+                    *deadline = None;
+                    let next = match body {
+                        Body::Empty => State::Head,
+                        Body::Length(length) => State::Length(length),
+                        Body::Chunked => State::Chunked(Chunked::default()),
+                    };
+                    (length, Some(next))
+                }
+            },
+            State::Length(remaining) => {
+                let take = pending
+                    .len()
+                    .min(usize::try_from(*remaining).unwrap_or(usize::MAX));
+                *remaining -= take as u64;
+                (take, (*remaining == 0).then_some(State::Head))
+            }
+            State::Chunked(chunked) => match chunked.scan(pending) {
+                Scan::Ended(n) => (n, Some(State::Head)),
+                Scan::More => (pending.len(), None),
+                Scan::Malformed => (pending.len(), Some(State::Untracked)),
+            },
+            State::Untracked => (pending.len(), None),
+        };
+        used += n;
+        if let Some(next) = next {
+            *state = next;
+        }
+    }
+}
+
 impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Guarded<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
@@ -207,7 +229,48 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Guarded<S> {
             if this.refusal.is_some() {
                 return Poll::Ready(Ok(()));
             }
-            this.advance();
+            if this.start == this.end {
+                // Nothing held back: read straight into hyper's buffer and check the bytes
+                // there, so that the common request is not copied.
+                let before = out.filled().len();
+                match Pin::new(&mut this.inner).poll_read(cx, out) {
+                    Poll::Ready(Ok(())) => {
+                        let got = out.filled().len() - before;
+                        if got == 0 {
+                            return Poll::Ready(Ok(()));
+                        }
+                        if !matches!(this.state, State::Head) {
+                            // A body that is still arriving gets a fresh allowance.
+                            this.deadline = None;
+                        }
+                        let (used, refused) =
+                            advance(&mut this.state, &mut this.deadline, &out.filled()[before..]);
+                        if used < got {
+                            if refused.is_none() {
+                                // A head not whole yet: hyper gets it when it is, and checked.
+                                let rest = &out.filled()[before + used..];
+                                if this.buf.len() < rest.len().max(8192) {
+                                    this.buf.resize(rest.len().max(8192), 0);
+                                }
+                                this.buf[..rest.len()].copy_from_slice(rest);
+                                this.start = 0;
+                                this.end = rest.len();
+                            }
+                            out.set_filled(before + used);
+                        }
+                        if let Some((status, error_type, message)) = refused {
+                            this.refuse(status, error_type, message);
+                        }
+                        if used > 0 {
+                            return Poll::Ready(Ok(()));
+                        }
+                        continue;
+                    }
+                    Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                    Poll::Pending => return this.poll_pending(cx),
+                }
+            }
+            this.advance_held();
             if this.ready > 0 || this.refusal.is_some() {
                 continue;
             }
@@ -243,30 +306,40 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Guarded<S> {
                     }
                 }
                 Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
-                Poll::Pending => {
-                    if !this.late(cx) {
-                        return Poll::Pending;
-                    }
-                    if matches!(this.state, State::Head) {
-                        let limit = this.timeouts.head;
-                        this.refuse(
-                            StatusCode::REQUEST_TIMEOUT,
-                            "RequestTimeout",
-                            format!("the request head did not arrive whole within {limit:?}"),
-                        );
-                        continue;
-                    }
-                    // hyper reports this to the request being read, which answers it.
-                    return Poll::Ready(Err(io::Error::new(
-                        io::ErrorKind::TimedOut,
-                        format!(
-                            "no more of the request body arrived within {:?}",
-                            this.timeouts.body
-                        ),
-                    )));
-                }
+                Poll::Pending => match this.poll_pending(cx) {
+                    // The head timed out: the refusal is in place, the loop ends the input.
+                    Poll::Ready(Ok(())) => continue,
+                    other => return other,
+                },
             }
         }
+    }
+}
+
+impl<S> Guarded<S> {
+    /// The connection has nothing to read now: pending, unless what is awaited is late. A
+    /// late head is refused (`Ready(Ok)`, after which reads end the input); a late body is an
+    /// error hyper reports to the request being read, which answers it.
+    fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if !self.late(cx) {
+            return Poll::Pending;
+        }
+        if matches!(self.state, State::Head) {
+            let limit = self.timeouts.head;
+            self.refuse(
+                StatusCode::REQUEST_TIMEOUT,
+                "RequestTimeout",
+                format!("the request head did not arrive whole within {limit:?}"),
+            );
+            return Poll::Ready(Ok(()));
+        }
+        Poll::Ready(Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!(
+                "no more of the request body arrived within {:?}",
+                self.timeouts.body
+            ),
+        )))
     }
 }
 

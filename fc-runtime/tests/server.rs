@@ -982,3 +982,26 @@ async fn framing_headers_describe_the_buffered_body() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn heads_and_bodies_split_across_reads_are_served() {
+    let server = Server::start(Function::new().event(|event: String| async move { event })).await;
+    let first = format!("{HEAD}content-length: 5\r\n\r\nhello");
+    let second = format!("{HEAD}content-length: 5\r\nconnection: close\r\n\r\nworld");
+    let whole = format!("{first}{second}");
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    // The first request whole with half of the second's head, then the rest in small pieces.
+    let split = first.len() + 20;
+    stream.write_all(&whole.as_bytes()[..split]).await.unwrap();
+    for piece in whole.as_bytes()[split..].chunks(7) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        stream.write_all(piece).await.unwrap();
+    }
+    let reply = read_to_close(&mut stream).await;
+    assert_eq!(reply.matches("HTTP/1.1 200 OK").count(), 2, "{reply}");
+    assert!(
+        reply.contains("\r\n\r\nhello") && reply.ends_with("\r\n\r\nworld"),
+        "{reply}"
+    );
+    server.stop().await;
+}

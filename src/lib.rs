@@ -7,6 +7,7 @@ pub mod build;
 pub mod check;
 pub mod cli;
 pub mod deploy;
+pub mod deployment;
 pub mod doctor;
 pub mod error;
 pub mod local;

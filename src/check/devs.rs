@@ -9,7 +9,7 @@ use super::rules::{
     Context, FC2_CONCURRENCY, FC3_CONCURRENCY, HOOK_TIMEOUT, INITIALIZATION_TIMEOUT, MEMORY_SIZE,
     Owner, PORT, RuntimeKind, TIMEOUT,
 };
-use super::yaml::NodeId;
+use crate::deployment::yaml::NodeId;
 
 /// Keys of fc3's `props` (the FC 3.0 CreateFunction fields plus the component's own).
 const FC3_PROPS: &[&str] = &[

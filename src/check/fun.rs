@@ -5,7 +5,7 @@ use super::rules::{
     Context, FUN_CONCURRENCY, HOOK_TIMEOUT, INITIALIZATION_TIMEOUT, MEMORY_SIZE, Owner, PORT,
     RuntimeKind, TIMEOUT,
 };
-use super::yaml::{NodeId, Style};
+use crate::deployment::yaml::{NodeId, Style};
 
 const FORMAT_VERSION: &str = "2015-09-01";
 const TRANSFORM: &str = "Aliyun::Serverless-2018-04-03";

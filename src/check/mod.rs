@@ -14,13 +14,13 @@ mod devs;
 mod fun;
 mod render;
 mod rules;
-mod yaml;
 
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
 
 use crate::cli::CheckArgs;
+use crate::deployment::yaml;
 use crate::error::{Error, ErrorKind, Result};
 use crate::platform::Runtime;
 use crate::project::{self, Project, Selection};
@@ -31,98 +31,7 @@ pub use render::{render_human, to_json};
 /// The file names looked for next to a package, in this order.
 pub const TEMPLATE_NAMES: &[&str] = &["template.yml", "template.yaml", "s.yaml", "s.yml"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-/// One problem in a template, at a position (1-based line and column, counted in characters).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub severity: Severity,
-    /// A stable name for the rule, e.g. `handler` or `memory-size` (in JSON output and tests).
-    pub rule: &'static str,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    /// Exclusive.
-    pub end_column: usize,
-    pub message: String,
-    pub help: String,
-}
-
-impl Diagnostic {
-    pub(crate) fn new(
-        severity: Severity,
-        rule: &'static str,
-        span: yaml::Span,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Self {
-        let line = span.start.line.max(1);
-        let column = span.start.col + 1;
-        let (end_line, end_column) =
-            if span.end.line > line || (span.end.line == line && span.end.col > span.start.col) {
-                (span.end.line, span.end.col + 1)
-            } else {
-                (line, column + 1)
-            };
-        Self {
-            severity,
-            rule,
-            line,
-            column,
-            end_line,
-            end_column,
-            message: message.into(),
-            help: help.into(),
-        }
-    }
-}
-
-/// The template formats the checker understands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Fun's `template.yml`, Transform `Aliyun::Serverless-2018-04-03`.
-    Fun,
-    /// Serverless Devs `s.yaml` with `edition: 3.0.0` (component `fc3`).
-    Devs3,
-    /// Serverless Devs `s.yaml` with `edition: 1.0.0` (component `fc`).
-    Devs1,
-}
-
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Fun => "fun",
-            Format::Devs3 => "serverless-devs-3",
-            Format::Devs1 => "serverless-devs-1",
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Format::Fun => "Fun template (Aliyun::Serverless-2018-04-03)",
-            Format::Devs3 => "Serverless Devs s.yaml (edition 3.0.0, fc3)",
-            Format::Devs1 => "Serverless Devs s.yaml (edition 1.0.0, fc)",
-        }
-    }
-
-    /// Whether a file of this format is deployed with `s` (else with `fun`).
-    pub fn is_serverless_devs(self) -> bool {
-        matches!(self, Format::Devs3 | Format::Devs1)
-    }
-}
+pub use crate::deployment::{Diagnostic, Format, Severity};
 
 /// What the cargo project says the template should contain.
 #[derive(Debug, Clone, Default)]
@@ -244,11 +153,11 @@ pub fn check_template(file_name: &str, text: &str, expectations: &Expectations) 
 pub fn read_yaml(text: &str) -> Option<serde_json::Value> {
     let text = normalize_breaks(text);
     let document = yaml::parse(&text, &mut Vec::new())?;
-    Some(
+    Some(document.root.map_or(serde_json::Value::Null, |root| {
         document
-            .root
-            .map_or(serde_json::Value::Null, |root| document.to_json(root)),
-    )
+            .to_json_bounded(root, 1_000_000)
+            .unwrap_or(serde_json::Value::Null)
+    }))
 }
 
 pub fn normalize_breaks(text: &str) -> std::borrow::Cow<'_, str> {

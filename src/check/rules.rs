@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
-use super::yaml::{Document, NodeId, Pos, Span, Style, Value};
 use super::{Diagnostic, Expectations, ExpectedFunction, Severity, normalize};
+use crate::deployment::yaml::{Document, NodeId, Pos, Span, Style, Value};
 use crate::platform::{self, CONTAINER_RUNTIME, HANDLER_MAX, Range, Runtime};
 
 /// Who builds a function the template declares.

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_saphyr::granit_parser::{self, Event, Parser, ScalarStyle};
 
-use super::{Diagnostic, Severity};
+use super::diagnostic::{Diagnostic, Severity};
 
 pub type NodeId = usize;
 
@@ -139,30 +139,133 @@ impl Document {
         node.style == Style::Plain && node.text.as_deref() == Some(MERGE_KEY)
     }
 
-    /// The node as plain data, for readers that want values rather than positions (the first of
-    /// duplicate keys wins, as in [`Document::get`]).
-    pub fn to_json(&self, id: NodeId) -> serde_json::Value {
+    /// The node as plain data (the first of duplicate keys wins, as in [`Document::get`]);
+    /// `None` when it expands, through aliases, to more than `budget` nodes.
+    pub fn to_json_bounded(&self, id: NodeId, budget: usize) -> Option<serde_json::Value> {
+        let mut left = budget;
+        self.json(id, &mut left)
+    }
+
+    fn json(&self, id: NodeId, left: &mut usize) -> Option<serde_json::Value> {
         use serde_json::Value as Json;
+        *left = left.checked_sub(1)?;
         let node = &self.nodes[id];
-        match &node.value {
+        Some(match &node.value {
             Value::Null => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
             Value::Int(i) => Json::from(*i),
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
             Value::BigInt | Value::Str => Json::String(node.text.clone().unwrap_or_default()),
-            Value::Seq(items) => {
-                Json::Array(items.iter().map(|&item| self.to_json(item)).collect())
-            }
+            Value::Seq(items) => Json::Array(
+                items
+                    .iter()
+                    .map(|&item| self.json(item, left))
+                    .collect::<Option<_>>()?,
+            ),
             Value::Map(_) => {
                 let mut object = serde_json::Map::new();
                 for entry in self.entries(id) {
                     let key = self.text(entry.key).unwrap_or_default().to_string();
                     if !object.contains_key(&key) {
-                        object.insert(key, self.to_json(entry.value));
+                        let value = self.json(entry.value, left)?;
+                        object.insert(key, value);
                     }
                 }
                 Json::Object(object)
             }
+        })
+    }
+
+    /// A mapping made of `top`'s entries over `base`'s, deeply: mappings under the same key are
+    /// combined the same way, lists item by item, anything else `top` wins (the way Serverless
+    /// Devs' `extend2(true, …)` combines a template's props with a resource's). `base` keys in
+    /// `ignore` are left out. New nodes are added for the combined collections; the values
+    /// themselves are shared, so every one keeps its position.
+    pub fn overlay(&mut self, base: NodeId, top: NodeId, ignore: &[String]) -> NodeId {
+        let mut budget = OVERLAY_BUDGET;
+        self.overlay_within(base, top, ignore, 0, &mut budget)
+    }
+
+    fn overlay_within(
+        &mut self,
+        base: NodeId,
+        top: NodeId,
+        ignore: &[String],
+        depth: usize,
+        budget: &mut usize,
+    ) -> NodeId {
+        if depth > OVERLAY_DEPTH || *budget == 0 {
+            return top;
+        }
+        match (&self.nodes[base].value, &self.nodes[top].value) {
+            (Value::Map(_), Value::Map(_)) => {
+                let top_entries: Vec<Entry> = self.entries(top).collect();
+                let base_entries: Vec<Entry> = self.entries(base).collect();
+                let mut under: HashMap<String, NodeId> = HashMap::new();
+                for entry in &base_entries {
+                    if let Some(key) = self.text(entry.key)
+                        && !ignore.iter().any(|i| i == key)
+                    {
+                        under.entry(key.to_string()).or_insert(entry.value);
+                    }
+                }
+                let mut taken: HashSet<String> = HashSet::new();
+                let mut own = Vec::with_capacity(top_entries.len() + base_entries.len());
+                for entry in &top_entries {
+                    let key = self.text(entry.key).map(str::to_string);
+                    let value = match key.as_ref().and_then(|k| under.get(k)) {
+                        Some(&below) => {
+                            *budget = budget.saturating_sub(1);
+                            self.overlay_within(below, entry.value, &[], depth + 1, budget)
+                        }
+                        None => entry.value,
+                    };
+                    taken.extend(key);
+                    own.push(Entry {
+                        key: entry.key,
+                        value,
+                    });
+                }
+                for entry in &base_entries {
+                    let Some(key) = self.text(entry.key) else {
+                        continue;
+                    };
+                    if !taken.contains(key) && !ignore.iter().any(|i| i == key) {
+                        taken.insert(key.to_string());
+                        own.push(*entry);
+                    }
+                }
+                *budget = budget.saturating_sub(own.len());
+                let node = Node {
+                    value: Value::Map(Map {
+                        own,
+                        merged: Vec::new(),
+                    }),
+                    ..self.nodes[top].clone_shallow()
+                };
+                self.nodes.push(node);
+                self.nodes.len() - 1
+            }
+            (Value::Seq(base_items), Value::Seq(top_items)) => {
+                let (base_items, top_items) = (base_items.clone(), top_items.clone());
+                let mut items = Vec::with_capacity(base_items.len().max(top_items.len()));
+                for index in 0..base_items.len().max(top_items.len()) {
+                    let item = match (base_items.get(index), top_items.get(index)) {
+                        (Some(&b), Some(&t)) => self.overlay_within(b, t, &[], depth + 1, budget),
+                        (Some(&only), None) | (None, Some(&only)) => only,
+                        (None, None) => unreachable!("index is below the longer length"),
+                    };
+                    items.push(item);
+                }
+                *budget = budget.saturating_sub(items.len());
+                let node = Node {
+                    value: Value::Seq(items),
+                    ..self.nodes[top].clone_shallow()
+                };
+                self.nodes.push(node);
+                self.nodes.len() - 1
+            }
+            _ => top,
         }
     }
 
@@ -182,6 +285,23 @@ impl Document {
 
 /// Merged entries a whole document may produce; past it, merges stop (hostile input only).
 const MERGE_BUDGET: usize = 1_000_000;
+
+/// How deep and how large an [`Document::overlay`] goes; past it, `top` wins as it is.
+const OVERLAY_DEPTH: usize = 64;
+const OVERLAY_BUDGET: usize = 100_000;
+
+impl Node {
+    /// The node without its children, to carry position and style over to a combined one.
+    fn clone_shallow(&self) -> Self {
+        Self {
+            span: self.span,
+            value: Value::Null,
+            style: self.style,
+            text: self.text.clone(),
+            tagged: self.tagged,
+        }
+    }
+}
 
 enum Open {
     Seq {

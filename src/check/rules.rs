@@ -1,11 +1,13 @@
-//! Rules both template formats share: handler strings, runtimes, code paths, names, ranges,
-//! triggers. Each rule reads a node of the tree and adds diagnostics pointing at it.
+//! Rules every template format shares: types, handler strings, runtimes, code paths, names,
+//! ranges, triggers. Each rule reads a value of the model and adds diagnostics pointing at it.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
-use super::{Diagnostic, Expectations, ExpectedFunction, Severity, normalize};
-use crate::deployment::yaml::{Document, NodeId, Pos, Span, Style, Value};
+use super::{Diagnostic, Expectations, ExpectedFunction, Severity};
+use crate::deployment::{
+    Field, FoundValue as Found, Pos, Span, Strings, UnknownKey, Value, normalize,
+};
 use crate::platform::{self, CONTAINER_RUNTIME, HANDLER_MAX, Range, Runtime};
 
 /// Who builds a function the template declares.
@@ -81,8 +83,13 @@ pub const FC2_CONCURRENCY: Limit = Limit {
     unit: " for FC 2.0 functions",
 };
 
+/// An integer as a rule sees it: its value (saturated past 64 bits) and how to show it.
+pub struct Integer {
+    pub value: i128,
+    pub shown: String,
+}
+
 pub struct Context<'a> {
-    pub doc: &'a Document,
     source: &'a str,
     line_starts: Vec<usize>,
     pub expectations: &'a Expectations,
@@ -93,26 +100,15 @@ pub struct Context<'a> {
     pub functions_anchor: Option<Span>,
 }
 
-/// Values written as `${vars.x}` or `${env(X)}` are filled in by the deploy tool.
-pub fn is_dynamic(text: &str) -> bool {
-    text.contains("${")
-}
-
 impl<'a> Context<'a> {
-    pub fn new(
-        doc: &'a Document,
-        source: &'a str,
-        expectations: &'a Expectations,
-        diagnostics: Vec<Diagnostic>,
-    ) -> Self {
+    pub fn new(source: &'a str, expectations: &'a Expectations) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
         Self {
-            doc,
             source,
             line_starts,
             expectations,
-            diagnostics,
+            diagnostics: Vec::new(),
             declared: HashSet::new(),
             dynamic_names: false,
             functions_anchor: None,
@@ -127,29 +123,23 @@ impl<'a> Context<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    pub fn span(&self, id: NodeId) -> Span {
-        self.doc.node(id).span
-    }
-
     pub fn error(
         &mut self,
         rule: &'static str,
-        id: NodeId,
+        span: Span,
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
-        let span = self.span(id);
         self.push(Diagnostic::new(Severity::Error, rule, span, message, help));
     }
 
     pub fn warn(
         &mut self,
         rule: &'static str,
-        id: NodeId,
+        span: Span,
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
-        let span = self.span(id);
         self.push(Diagnostic::new(
             Severity::Warning,
             rule,
@@ -159,40 +149,32 @@ impl<'a> Context<'a> {
         ));
     }
 
-    /// A mapping-valued entry, or an error when it holds something else.
-    pub fn mapping(&mut self, id: NodeId, what: &str) -> Option<NodeId> {
-        let node = self.doc.node(id);
-        if node.tagged {
-            return None;
-        }
-        match node.value {
-            Value::Map(_) => Some(id),
-            _ => {
-                let found = self.doc.kind_name(id);
+    /// Whether a value that should be a mapping is one; an error when it is something else.
+    /// Computed values pass: only the deploy tool knows them.
+    pub fn mapping<T>(&mut self, value: &Value<T>, what: &str) -> bool {
+        match value {
+            Value::Literal(..) => true,
+            Value::Computed(..) => false,
+            Value::Invalid(found, span) => {
                 self.error(
                     "property-type",
-                    id,
+                    *span,
                     format!("{what} must be a mapping, found {found}"),
                     format!("write {what} as indented `key: value` lines"),
                 );
-                None
+                false
             }
         }
     }
 
-    pub fn list(&mut self, id: NodeId, what: &str) -> Option<&'a [NodeId]> {
-        let doc = self.doc;
-        let node = doc.node(id);
-        if node.tagged {
-            return None;
-        }
-        match &node.value {
-            Value::Seq(items) => Some(items),
-            _ => {
-                let found = doc.kind_name(id);
+    pub fn list<'v, T>(&mut self, value: &'v Value<Vec<T>>, what: &str) -> Option<&'v [T]> {
+        match value {
+            Value::Literal(items, _) => Some(items),
+            Value::Computed(..) => None,
+            Value::Invalid(found, span) => {
                 self.error(
                     "property-type",
-                    id,
+                    *span,
                     format!("{what} must be a list, found {found}"),
                     format!("write {what} as `[a, b]` or as lines starting with `- `"),
                 );
@@ -202,28 +184,20 @@ impl<'a> Context<'a> {
     }
 
     /// A string value; `None` (after an error when the type is wrong) otherwise. Computed values
-    /// (`${…}`, custom tags) come back as `None` without an error: only the deploy tool knows them.
-    pub fn string(&mut self, id: NodeId, what: &str) -> Option<&'a str> {
-        let doc = self.doc;
-        let node = doc.node(id);
-        if node.tagged {
-            return None;
-        }
-        match &node.value {
-            Value::Str => {
-                let text = node.text.as_deref().unwrap_or("");
-                (!is_dynamic(text)).then_some(text)
-            }
-            _ => {
-                let found = doc.kind_name(id);
-                let help = match &node.value {
-                    Value::Null => format!("give {what} a value"),
-                    Value::Seq(_) | Value::Map(_) => format!("{what} is a single string"),
-                    _ => format!("quote it: {what}: '{}'", node.text.as_deref().unwrap_or("")),
+    /// come back as `None` without an error.
+    pub fn string<'v>(&mut self, value: &'v Value<String>, what: &str) -> Option<&'v str> {
+        match value {
+            Value::Literal(text, _) => Some(text),
+            Value::Computed(..) => None,
+            Value::Invalid(found, span) => {
+                let help = match found {
+                    Found::Null => format!("give {what} a value"),
+                    Found::List | Found::Mapping => format!("{what} is a single string"),
+                    other => format!("quote it: {what}: '{}'", other.text()),
                 };
                 self.error(
                     "property-type",
-                    id,
+                    *span,
                     format!("{what} must be a string, found {found}"),
                     help,
                 );
@@ -232,46 +206,57 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Each item of a list of strings.
+    pub fn strings<'v>(&mut self, items: &'v [Value<String>], what: &str) -> Vec<Option<&'v str>> {
+        items.iter().map(|item| self.string(item, what)).collect()
+    }
+
     /// An integer value; `None` after an error when it is not one, or when it is computed.
-    pub fn integer(&mut self, id: NodeId, what: &str) -> Option<i128> {
-        let doc = self.doc;
-        let node = doc.node(id);
-        if node.tagged {
-            return None;
-        }
-        let text = node.text.as_deref().unwrap_or("");
-        match &node.value {
-            Value::Int(n) => Some(i128::from(*n)),
-            Value::BigInt => Some(if text.starts_with('-') {
-                i128::MIN
-            } else {
-                i128::MAX
+    pub fn integer(&mut self, value: &Value<i64>, what: &str) -> Option<Integer> {
+        let (found, span) = match value {
+            Value::Literal(n, _) => {
+                return Some(Integer {
+                    value: i128::from(*n),
+                    shown: n.to_string(),
+                });
+            }
+            Value::Computed(..) => return None,
+            Value::Invalid(found, span) => (found, *span),
+        };
+        match found {
+            Found::LargeInteger(text) => Some(Integer {
+                value: if text.starts_with('-') {
+                    i128::MIN
+                } else {
+                    i128::MAX
+                },
+                shown: text.clone(),
             }),
-            Value::Str if is_dynamic(text) => None,
-            Value::Str if text.trim().parse::<i64>().is_ok() && node.style == Style::Quoted => {
+            Found::String {
+                text, quoted: true, ..
+            } if text.trim().parse::<i64>().is_ok() => {
                 self.error(
                     "property-type",
-                    id,
+                    span,
                     format!("{what} must be a number, found the string \"{text}\""),
                     format!("remove the quotes: {what}: {}", text.trim()),
                 );
                 None
             }
-            Value::Float(n) => {
+            Found::Float(n) => {
                 self.error(
                     "property-type",
-                    id,
+                    span,
                     format!("{what} must be a whole number, found {n}"),
                     format!("FC takes {what} as an integer"),
                 );
                 None
             }
-            _ => {
-                let found = doc.kind_name(id);
+            other => {
                 self.error(
                     "property-type",
-                    id,
-                    format!("{what} must be an integer, found {found}"),
+                    span,
+                    format!("{what} must be an integer, found {other}"),
                     format!("write {what} as a plain number"),
                 );
                 None
@@ -279,29 +264,23 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub fn boolean(&mut self, id: NodeId, what: &str) {
-        let node = self.doc.node(id);
-        if node.tagged || matches!(&node.value, Value::Bool(_)) {
-            return;
+    pub fn boolean(&mut self, value: &Value<bool>, what: &str) {
+        if let Value::Invalid(found, span) = value {
+            self.error(
+                "property-type",
+                *span,
+                format!("{what} must be true or false, found {found}"),
+                format!("write {what}: true or {what}: false, without quotes"),
+            );
         }
-        if node.value == Value::Str && is_dynamic(node.text.as_deref().unwrap_or("")) {
-            return;
-        }
-        let found = self.doc.kind_name(id);
-        self.error(
-            "property-type",
-            id,
-            format!("{what} must be true or false, found {found}"),
-            format!("write {what}: true or {what}: false, without quotes"),
-        );
     }
 
     /// A value checked against one of FC's documented [`Limit`]s.
-    pub fn limit(&mut self, limit: &Limit, id: NodeId, what: &str) -> Option<i64> {
+    pub fn limit(&mut self, limit: &Limit, value: &Value<i64>, what: &str) -> Option<i64> {
         let range = limit.range;
         self.range(
             limit.rule,
-            id,
+            value,
             what,
             (range.min, range.max),
             range.step,
@@ -313,18 +292,18 @@ impl<'a> Context<'a> {
     pub fn range(
         &mut self,
         rule: &'static str,
-        id: NodeId,
+        value: &Value<i64>,
         what: &str,
         (min, max): (i64, i64),
         step: Option<i64>,
         unit: &str,
     ) -> Option<i64> {
-        let value = self.integer(id, what)?;
-        let shown = self.doc.text(id).unwrap_or("").to_string();
+        let span = value.span();
+        let Integer { value, shown } = self.integer(value, what)?;
         if value < i128::from(min) || value > i128::from(max) {
             self.error(
                 rule,
-                id,
+                span,
                 format!("{what} {shown} is out of range: FC accepts {min}–{max}{unit}"),
                 format!("use a value from {min} to {max}"),
             );
@@ -338,7 +317,7 @@ impl<'a> Context<'a> {
             let above = (below + step).min(max);
             self.error(
                 rule,
-                id,
+                span,
                 format!("{what} {value} is not a multiple of {step}{unit}"),
                 format!("FC accepts {min}–{max}{unit} in steps of {step}: use {below} or {above}"),
             );
@@ -347,11 +326,9 @@ impl<'a> Context<'a> {
         Some(value)
     }
 
-    /// The source position of character `index` of a scalar, when the scalar is written on one
-    /// line without escapes (otherwise the caret goes to the start of the value).
-    fn char_position(&self, id: NodeId, index: usize) -> Option<Pos> {
-        let node = self.doc.node(id);
-        let span = node.span;
+    /// The source position of character `index` of a string written on one line without
+    /// escapes, plain or quoted (otherwise the caret goes to the start of the value).
+    fn char_position(&self, span: Span, text: &str, index: usize) -> Option<Pos> {
         if span.start.line != span.end.line {
             return None;
         }
@@ -362,17 +339,16 @@ impl<'a> Context<'a> {
             .skip(span.start.col)
             .take(span.end.col.saturating_sub(span.start.col))
             .collect();
-        let text = node.text.as_deref()?;
-        let offset = match node.style {
-            Style::Plain if raw == text => 0,
-            Style::Quoted if raw.chars().count() >= 2 => {
-                let inner: String = raw.chars().skip(1).take(raw.chars().count() - 2).collect();
-                if inner != text {
-                    return None;
-                }
-                1
+        let offset = if raw == text {
+            0
+        } else {
+            let count = raw.chars().count();
+            let quoted = raw.starts_with(['\'', '"']) && count >= 2;
+            let inner: String = raw.chars().skip(1).take(count.saturating_sub(2)).collect();
+            if !quoted || inner != text {
+                return None;
             }
-            _ => return None,
+            1
         };
         Some(Pos {
             line: span.start.line,
@@ -381,16 +357,17 @@ impl<'a> Context<'a> {
     }
 
     /// Handler, Initializer and hook handlers: 1–128 characters from `A–Z a–z 0–9 _ . - :`.
-    pub fn handler(&mut self, id: NodeId, what: &str) {
-        let Some(text) = self.string(id, what) else {
+    pub fn handler(&mut self, value: &Value<String>, what: &str) {
+        let Some(text) = self.string(value, what) else {
             return;
         };
+        let span = value.span();
         const EXAMPLE: &str =
             "a custom runtime ignores the value, so any name such as `index.handler` will do";
         if text.is_empty() {
             self.error(
                 "handler",
-                id,
+                span,
                 format!("{what} is empty"),
                 format!("FC requires 1–{HANDLER_MAX} characters: {EXAMPLE}"),
             );
@@ -400,7 +377,7 @@ impl<'a> Context<'a> {
         if length > HANDLER_MAX {
             self.error(
                 "handler",
-                id,
+                span,
                 format!("{what} is {length} characters long; FC accepts at most {HANDLER_MAX}"),
                 format!("shorten it: {EXAMPLE}"),
             );
@@ -411,8 +388,8 @@ impl<'a> Context<'a> {
             .enumerate()
             .find(|(_, c)| !platform::is_handler_char(*c));
         if let Some((index, c)) = bad {
-            let at = self.char_position(id, index);
-            let span = match at {
+            let at = self.char_position(span, text, index);
+            let caret = match at {
                 Some(pos) => Span {
                     start: pos,
                     end: Pos {
@@ -420,14 +397,14 @@ impl<'a> Context<'a> {
                         col: pos.col + 1,
                     },
                 },
-                None => self.span(id),
+                None => span,
             };
-            let column = at.map_or(span.start.col + 1, |p| p.col + 1);
+            let column = at.map_or(caret.start.col + 1, |p| p.col + 1);
             let name = describe_char(c);
             self.push(Diagnostic::new(
                 Severity::Error,
                 "handler",
-                span,
+                caret,
                 format!("{what} \"{text}\" contains {name} at column {column}"),
                 format!("use only letters, digits and _ . - : ({EXAMPLE})"),
             ));
@@ -440,10 +417,6 @@ impl<'a> Context<'a> {
             self.dynamic_names = true;
             return Owner::Dynamic;
         };
-        if is_dynamic(name) {
-            self.dynamic_names = true;
-            return Owner::Dynamic;
-        }
         self.declared.insert(name.to_string());
         let expectations = self.expectations;
         match &expectations.functions {
@@ -455,12 +428,13 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub fn function_name(&mut self, id: NodeId, what: &str) -> Option<&'a str> {
-        let name = self.string(id, what)?;
+    /// A function's name: checked against FC's rule; `None` when it is computed or invalid.
+    pub fn function_name<'v>(&mut self, value: &'v Value<String>, what: &str) -> Option<&'v str> {
+        let name = self.string(value, what)?;
         if let Some(problem) = platform::name_problem(name, platform::FUNCTION_NAME_MAX) {
             self.error(
                 "function-name",
-                id,
+                value.span(),
                 format!("function name `{name}` {problem}"),
                 platform::function_name_help(),
             );
@@ -469,10 +443,7 @@ impl<'a> Context<'a> {
     }
 
     /// docs/platform.md#names. Service names follow the function rule with up to 128 characters.
-    pub fn service_name(&mut self, id: NodeId, name: &str) {
-        if is_dynamic(name) {
-            return;
-        }
+    pub fn service_name(&mut self, span: Span, name: &str) {
         if let Some(problem) = platform::name_problem(name, platform::SERVICE_NAME_MAX) {
             let problem = match problem {
                 platform::NameProblem::BadChar(c) => format!("contains {}", describe_char(c)),
@@ -480,7 +451,7 @@ impl<'a> Context<'a> {
             };
             self.error(
                 "service-name",
-                id,
+                span,
                 format!("service name `{name}` {problem}"),
                 format!(
                     "FC service names are 1–{} characters of {}",
@@ -495,21 +466,22 @@ impl<'a> Context<'a> {
     /// the function for.
     pub fn runtime(
         &mut self,
-        id: NodeId,
+        value: &Value<String>,
         what: &str,
         owner: Owner<'_>,
         has_image: bool,
         image_key: &str,
         fun: bool,
     ) -> RuntimeKind {
-        let Some(id_text) = self.string(id, what) else {
+        let Some(id_text) = self.string(value, what) else {
             return RuntimeKind::Unknown;
         };
+        let span = value.span();
         if id_text == CONTAINER_RUNTIME {
             if !has_image {
                 self.error(
                     "runtime",
-                    id,
+                    span,
                     format!("{what} `custom-container` runs an image, but the function has no {image_key}"),
                     format!("add {image_key} with the image to run, or use a zip runtime such as `custom` for the package cargo fc builds"),
                 );
@@ -534,7 +506,7 @@ impl<'a> Context<'a> {
             };
             self.error(
                 "runtime",
-                id,
+                span,
                 format!(
                     "{what} `{id_text}` is not a custom runtime, so it cannot run a Rust bootstrap"
                 ),
@@ -548,7 +520,7 @@ impl<'a> Context<'a> {
         if fun && runtime.id != "custom" {
             self.warn(
                 "fun-runtime",
-                id,
+                span,
                 format!("Fun's template schema does not list `{}`; `fun deploy` may refuse it although FC accepts it", runtime.id),
                 "deploy Debian 10+ runtimes with Serverless Devs (s.yaml), or use `custom`",
             );
@@ -558,7 +530,7 @@ impl<'a> Context<'a> {
             if built.glibc > runtime.glibc {
                 self.error(
                     "runtime-mismatch",
-                    id,
+                    span,
                     format!(
                         "`{}` runs on `{}` (glibc {}), but cargo fc builds `{}` for `{}` (glibc {}): it would fail to start",
                         expected.name, runtime.id, runtime.glibc, expected.bin, built.id, built.glibc
@@ -571,7 +543,7 @@ impl<'a> Context<'a> {
             } else if built.id != runtime.id {
                 self.warn(
                     "runtime-mismatch",
-                    id,
+                    span,
                     format!(
                         "`{}` runs on `{}`, but cargo fc builds `{}` for `{}`: it runs, but against an older glibc than it could",
                         expected.name, runtime.id, expected.bin, built.id
@@ -587,7 +559,7 @@ impl<'a> Context<'a> {
     }
 
     /// A function with a custom runtime that no bin of the project builds.
-    pub fn unmatched(&mut self, id: NodeId, name: &str) {
+    pub fn unmatched(&mut self, span: Span, name: &str) {
         let expectations = self.expectations;
         let Some(functions) = &expectations.functions else {
             return;
@@ -603,7 +575,7 @@ impl<'a> Context<'a> {
         };
         self.warn(
             "unmatched-function",
-            id,
+            span,
             format!("function `{name}` has a custom runtime, but no bin of this project is built as `{name}`"),
             format!("{suggestion}the project builds: {bins}; map a bin to this name with `function = {{ BIN = \"{name}\" }}` in [package.metadata.fc]"),
         );
@@ -611,14 +583,15 @@ impl<'a> Context<'a> {
 
     /// The code path must be the zip `cargo fc pack` writes for the function, or the folder
     /// holding its bootstrap.
-    pub fn code_path(&mut self, id: NodeId, what: &str, owner: Owner<'_>) {
-        let Some(path) = self.string(id, what) else {
+    pub fn code_path(&mut self, value: &Value<String>, what: &str, owner: Owner<'_>) {
+        let Some(path) = self.string(value, what) else {
             return;
         };
+        let span = value.span();
         if path.is_empty() {
             self.error(
                 "code-path",
-                id,
+                span,
                 format!("{what} is empty"),
                 "point it at the zip `cargo fc pack` writes, such as ./target/fc/NAME.zip",
             );
@@ -635,16 +608,13 @@ impl<'a> Context<'a> {
         let resolved = normalize(&base.join(path));
         let zip = normalize(&expected.zip);
         let folder = normalize(&expected.bootstrap_dir);
-        let same = |a: &Path, b: &Path| {
-            a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
-        };
-        if same(&resolved, &zip) || same(&resolved, &folder) {
+        if same_path(&resolved, &zip) || same_path(&resolved, &folder) {
             return;
         }
         let want = relative(base, &zip);
         self.error(
             "code-path",
-            id,
+            span,
             format!("{what} `{path}` is not the package cargo fc builds for `{}`", expected.name),
             format!(
                 "set {what} to `{want}`: `cargo fc pack` writes bin `{}` there (or use its folder `{}`)",
@@ -655,32 +625,27 @@ impl<'a> Context<'a> {
     }
 
     /// docs/platform.md#the-package. The start command must run the packaged bootstrap.
-    pub fn command(&mut self, id: NodeId, what: &str) {
-        let Some(items) = self.list(id, what) else {
+    pub fn command(&mut self, value: &Value<Strings>, what: &str) {
+        let Some(items) = self.list(value, what) else {
             return;
         };
-        let Some(&first) = items.first() else {
+        let Some(first) = items.first() else {
             self.error(
                 "command",
-                id,
+                value.span(),
                 format!("{what} is empty"),
                 "remove it (FC then runs /code/bootstrap) or set it to ['/code/bootstrap']",
             );
             return;
         };
-        for &item in items {
-            self.string(item, &format!("each item of {what}"));
-        }
-        let Some(program) = self.doc.node(first).text.clone() else {
+        self.strings(items, &format!("each item of {what}"));
+        let Value::Literal(program, span) = first else {
             return;
         };
-        if is_dynamic(&program) || self.doc.node(first).value != Value::Str {
-            return;
-        }
         if program != platform::BOOTSTRAP {
             self.error(
                 "command",
-                first,
+                *span,
                 format!("{what} starts `{program}`, but the package's executable is /code/bootstrap"),
                 "cargo fc packs the binary as `bootstrap` at the zip root: start the command with /code/bootstrap, or remove it to get that default",
             );
@@ -688,17 +653,18 @@ impl<'a> Context<'a> {
     }
 
     /// A trigger's AuthType / authType.
-    pub fn auth_type(&mut self, id: NodeId, what: &str, allowed: &[&str]) {
-        let Some(text) = self.string(id, what) else {
+    pub fn auth_type(&mut self, value: &Value<String>, what: &str, allowed: &[&str]) {
+        let Some(text) = self.string(value, what) else {
             return;
         };
+        let span = value.span();
         if allowed.contains(&text) {
             return;
         }
         if let Some(exact) = allowed.iter().find(|a| a.eq_ignore_ascii_case(text)) {
             self.error(
                 "http-auth-type",
-                id,
+                span,
                 format!("{what} `{text}` must be written `{exact}`"),
                 format!("accepted values: {}", allowed.join(", ")),
             );
@@ -710,27 +676,27 @@ impl<'a> Context<'a> {
         };
         self.error(
             "http-auth-type",
-            id,
+            span,
             format!("{what} `{text}` is not an HTTP trigger auth type"),
             help,
         );
     }
 
     /// A trigger's HTTP methods: a non-empty list from `allowed`.
-    pub fn methods(&mut self, id: NodeId, what: &str, allowed: &[&str]) {
-        let Some(items) = self.list(id, what) else {
+    pub fn methods(&mut self, value: &Value<Strings>, what: &str, allowed: &[&str]) {
+        let Some(items) = self.list(value, what) else {
             return;
         };
         if items.is_empty() {
             self.error(
                 "http-methods",
-                id,
+                value.span(),
                 format!("{what} is empty, so the trigger accepts no request"),
                 format!("list some of: {}", allowed.join(", ")),
             );
             return;
         }
-        for &item in items {
+        for item in items {
             let Some(method) = self.string(item, &format!("each item of {what}")) else {
                 continue;
             };
@@ -743,7 +709,7 @@ impl<'a> Context<'a> {
             };
             self.error(
                 "http-methods",
-                item,
+                item.span(),
                 format!("`{method}` is not an HTTP method an FC trigger accepts here"),
                 help,
             );
@@ -751,23 +717,16 @@ impl<'a> Context<'a> {
     }
 
     /// Keys of a closed schema (Fun's `additionalProperties: false`): unknown ones are errors.
-    pub fn closed_keys(&mut self, map: NodeId, known: &[&str], what: &str) {
-        let doc = self.doc;
-        for entry in doc.entries(map) {
-            let Some(key) = doc.text(entry.key) else {
-                continue;
-            };
-            if known.contains(&key) {
-                continue;
-            }
-            let help = match crate::ui::closest(key, known) {
+    pub fn closed_keys(&mut self, unknown: &[UnknownKey], known: &[&str], what: &str) {
+        for key in unknown {
+            let help = match crate::ui::closest(&key.name, known) {
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!("{what} accepts: {}", known.join(", ")),
             };
             self.error(
                 "unknown-property",
-                entry.key,
-                format!("unknown property `{key}` in {what}"),
+                key.key,
+                format!("unknown property `{}` in {what}", key.name),
                 help,
             );
         }
@@ -775,54 +734,53 @@ impl<'a> Context<'a> {
 
     /// Keys of an open schema (Serverless Devs components grow new keys often): only near misses
     /// of known keys are reported, as warnings.
-    pub fn near_miss_keys(&mut self, map: NodeId, known: &[&str], what: &str) {
-        let doc = self.doc;
-        let mut owned: Vec<String> = Vec::new();
-        for entry in doc.entries(map) {
-            let Some(key) = doc.text(entry.key) else {
-                continue;
-            };
-            if known.contains(&key) || key.chars().count() < 4 {
+    pub fn near_miss_keys(&mut self, unknown: &[UnknownKey], known: &[&str], what: &str) {
+        let mut lowered: Vec<String> = Vec::new();
+        for key in unknown {
+            if key.name.chars().count() < 4 {
                 continue;
             }
             // Built only when needed: this runs for every function of a large template.
-            if owned.is_empty() {
-                owned = known.iter().map(|k| k.to_ascii_lowercase()).collect();
+            if lowered.is_empty() {
+                lowered = known.iter().map(|k| k.to_ascii_lowercase()).collect();
             }
-            let lowered: Vec<&str> = owned.iter().map(String::as_str).collect();
-            let Some(close) = crate::ui::closest(&key.to_ascii_lowercase(), &lowered) else {
+            let candidates: Vec<&str> = lowered.iter().map(String::as_str).collect();
+            let Some(close) = crate::ui::closest(&key.name.to_ascii_lowercase(), &candidates)
+            else {
                 continue;
             };
-            let index = lowered.iter().position(|k| *k == close).unwrap_or(0);
+            let index = candidates.iter().position(|k| *k == close).unwrap_or(0);
             let suggestion = known[index];
             self.warn(
                 "unknown-property",
-                entry.key,
-                format!("unknown key `{key}` in {what}; the deploy tool will ignore it"),
+                key.key,
+                format!(
+                    "unknown key `{}` in {what}; the deploy tool will ignore it",
+                    key.name
+                ),
                 format!("did you mean `{suggestion}`?"),
             );
         }
     }
 
-    /// A required entry, or an error pointing at `owner` (the key naming the mapping).
-    pub fn require(
+    /// A required field, or an error pointing at `owner` (the key naming the mapping).
+    pub fn require<'v, T>(
         &mut self,
-        map: NodeId,
+        field: &'v Option<Field<T>>,
         key: &str,
-        owner: NodeId,
+        owner: Span,
         what: &str,
         help: &str,
-    ) -> Option<NodeId> {
-        if let Some(entry) = self.doc.get(map, key) {
-            return Some(entry.value);
+    ) -> Option<&'v Field<T>> {
+        if field.is_none() {
+            self.error(
+                "required-property",
+                owner,
+                format!("{what} is missing required `{key}`"),
+                help.to_string(),
+            );
         }
-        self.error(
-            "required-property",
-            owner,
-            format!("{what} is missing required `{key}`"),
-            help.to_string(),
-        );
-        None
+        field.as_ref()
     }
 
     /// Warns about functions the project builds that the template does not declare.
@@ -851,6 +809,11 @@ impl<'a> Context<'a> {
             ));
         }
     }
+}
+
+/// Whether two paths name the same file, literally or once links are followed.
+fn same_path(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// A character for a message: "a space", "a tab", "`/`".

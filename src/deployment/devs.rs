@@ -888,9 +888,9 @@ fn v1_function(r: &Reader, map: NodeId, f: &mut Function) {
             "caPort" => first(&mut f.ca_port, || integer("caPort")),
             "cpu" => first(&mut f.cpu, || r.field("cpu", entry, r.float(entry.value))),
             "diskSize" => first(&mut f.disk_size, || integer("diskSize")),
-            "initializer" => first(&mut initializer, || (entry, string("initializer"))),
+            "initializer" => first(&mut initializer, || string("initializer")),
             "initializationTimeout" => first(&mut initialization_timeout, || {
-                (entry, integer("initializationTimeout"))
+                integer("initializationTimeout")
             }),
             "memorySize" => first(&mut f.memory_size, || integer("memorySize")),
             "timeout" => first(&mut f.timeout, || integer("timeout")),
@@ -935,29 +935,7 @@ fn v1_function(r: &Reader, map: NodeId, f: &mut Function) {
             ),
         });
     }
-    let hook_entry = initializer
-        .as_ref()
-        .map(|(entry, _)| entry)
-        .or(initialization_timeout.as_ref().map(|(entry, _)| entry));
-    if let Some(entry) = hook_entry.copied() {
-        let name = if initializer.is_some() {
-            "initializer"
-        } else {
-            "initializationTimeout"
-        };
-        f.initializer = Some(Field {
-            name,
-            key: r.span(entry.key),
-            value: Value::Literal(
-                LifecycleHook {
-                    handler: initializer.map(|(_, field)| field),
-                    timeout: initialization_timeout.map(|(_, field)| field),
-                    ..LifecycleHook::default()
-                },
-                r.span(entry.value),
-            ),
-        });
-    }
+    f.initializer = sections::fc2_initializer(initializer, initialization_timeout);
 }
 
 /// 1.0.0's `codeUri`: a path, or `{src, excludes, includes}`.

@@ -344,8 +344,8 @@ fn function_properties(r: &Reader, map: NodeId, f: &mut Function) {
             "CodeUri" => first(&mut f.code, || {
                 r.field("CodeUri", entry, r.string(entry.value).map(Code::Path))
             }),
-            "Initializer" => first(&mut initializer, || (entry, string())),
-            "InitializationTimeout" => first(&mut initialization_timeout, || (entry, integer())),
+            "Initializer" => first(&mut initializer, string),
+            "InitializationTimeout" => first(&mut initialization_timeout, integer),
             "Description" => first(&mut f.description, string),
             "MemorySize" => first(&mut f.memory_size, integer),
             "Timeout" => first(&mut f.timeout, integer),
@@ -368,32 +368,7 @@ fn function_properties(r: &Reader, map: NodeId, f: &mut Function) {
             key => f.unknown.push(r.raw_key(key, entry)),
         }
     }
-    // FC 2.0 keeps the initializer beside the handler; the model keeps it where FC 3.0 does.
-    let hook_entry = initializer
-        .as_ref()
-        .map(|(entry, _)| entry)
-        .or(initialization_timeout.as_ref().map(|(entry, _)| entry));
-    if let Some(entry) = hook_entry.copied() {
-        let span = r.span(entry.value);
-        let key = r.span(entry.key);
-        let name = if initializer.is_some() {
-            "Initializer"
-        } else {
-            "InitializationTimeout"
-        };
-        f.initializer = Some(Field {
-            name,
-            key,
-            value: Value::Literal(
-                LifecycleHook {
-                    handler: initializer.map(|(_, field)| field),
-                    timeout: initialization_timeout.map(|(_, field)| field),
-                    ..LifecycleHook::default()
-                },
-                span,
-            ),
-        });
-    }
+    f.initializer = sections::fc2_initializer(initializer, initialization_timeout);
 }
 
 /// A key of [`FUNCTION_PROPERTIES`] as the `'static` name a field carries.

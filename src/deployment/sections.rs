@@ -197,6 +197,32 @@ pub(super) fn hook(r: &Reader, map: NodeId, with_command: bool) -> LifecycleHook
     hook
 }
 
+/// FC 2.0's initializer, written beside the handler (`Initializer`, `InitializationTimeout`),
+/// as the hook FC 3.0 makes it. The field is the handler's key, or the timeout's when there is
+/// only a timeout.
+pub(super) fn fc2_initializer(
+    handler: Option<Field<String>>,
+    timeout: Option<Field<i64>>,
+) -> Option<Field<LifecycleHook>> {
+    let (name, key, span) = match (&handler, &timeout) {
+        (Some(field), _) => (field.name, field.key, field.span()),
+        (None, Some(field)) => (field.name, field.key, field.span()),
+        (None, None) => return None,
+    };
+    Some(Field {
+        name,
+        key,
+        value: Value::Literal(
+            LifecycleHook {
+                handler,
+                timeout,
+                ..LifecycleHook::default()
+            },
+            span,
+        ),
+    })
+}
+
 /// fc3's `tags`: a list of `{key, value}`.
 pub(super) fn tags(r: &Reader, entry: Entry) -> Field<Vec<Tag>> {
     let value = r.list(entry.value).map(|items| {

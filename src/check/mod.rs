@@ -140,18 +140,6 @@ pub fn check_template(file_name: &str, text: &str, expectations: &Expectations) 
     }
 }
 
-/// A template's YAML as plain data, read by the same parser the checker uses; `None` when it is
-/// not valid YAML (`cargo fc check` then tells where).
-pub fn read_yaml(text: &str) -> Option<serde_json::Value> {
-    let text = normalize_breaks(text);
-    let document = deployment::yaml::parse(&text, &mut Vec::new())?;
-    Some(document.root.map_or(serde_json::Value::Null, |root| {
-        document
-            .to_json_bounded(root, 1_000_000)
-            .unwrap_or(serde_json::Value::Null)
-    }))
-}
-
 /// Checks one template file and prints its diagnostics.
 pub fn check_file(path: &Path, expectations: &Expectations, ui: &Ui) -> Result<(Outcome, String)> {
     let source = deployment::load(path)?;

@@ -75,6 +75,21 @@ pub enum TemplateError {
     NotATemplate {
         file: String,
     },
+    /// The file cannot be read as a template: its first problem.
+    Unreadable {
+        file: String,
+        line: usize,
+        column: usize,
+        problem: String,
+    },
+    /// A setting the local emulator needs has a value FC would refuse.
+    Unusable {
+        file: String,
+        line: usize,
+        column: usize,
+        setting: String,
+        found: String,
+    },
     /// `cargo fc check` found errors (or warnings, with `--deny-warnings`).
     CheckFailed {
         /// One summary per failed file: `s.yaml: 2 errors, 0 warnings`.
@@ -129,6 +144,11 @@ impl fmt::Display for TemplateError {
             TemplateError::NotATemplate { file } => {
                 write!(f, "{file} is not a template cargo fc can deploy")
             }
+            // The position is the failure's location, printed before the message.
+            TemplateError::Unreadable { problem, .. } => f.write_str(problem),
+            TemplateError::Unusable { setting, found, .. } => {
+                write!(f, "{setting} is {found}, which FC would refuse")
+            }
             TemplateError::CheckFailed { files, .. } => {
                 write!(f, "template check failed: {}", files.join("; "))
             }
@@ -147,6 +167,8 @@ impl Failure for TemplateError {
             TemplateError::Read { .. } => Exit::Io,
             TemplateError::NotUtf8 { .. }
             | TemplateError::NotATemplate { .. }
+            | TemplateError::Unreadable { .. }
+            | TemplateError::Unusable { .. }
             | TemplateError::CheckFailed { .. }
             | TemplateError::NotDeploying { .. } => Exit::Template,
         }
@@ -161,6 +183,8 @@ impl Failure for TemplateError {
             TemplateError::NoTemplate { .. } => "template.none-found",
             TemplateError::NothingHere => "template.nothing-here",
             TemplateError::NotATemplate { .. } => "template.not-a-template",
+            TemplateError::Unreadable { .. } => "template.unreadable",
+            TemplateError::Unusable { .. } => "template.unusable-setting",
             TemplateError::CheckFailed { .. } => "template.check-failed",
             TemplateError::NotDeploying { .. } => "template.not-deploying",
         }
@@ -171,6 +195,15 @@ impl Failure for TemplateError {
             TemplateError::ConfiguredNotAFile { manifest, line, .. } => {
                 Some(Location::line(manifest, *line))
             }
+            TemplateError::Unreadable {
+                file, line, column, ..
+            }
+            | TemplateError::Unusable {
+                file, line, column, ..
+            } => Some(Location {
+                column: Some(*column),
+                ..Location::line(file, Some(*line))
+            }),
             _ => None,
         }
     }
@@ -196,6 +229,9 @@ impl Failure for TemplateError {
                     "run cargo fc check in a package folder, or pass --template FILE"
                 }
                 TemplateError::NotATemplate { .. } => "fix the errors above",
+                TemplateError::Unreadable { .. } | TemplateError::Unusable { .. } => {
+                    "`cargo fc check --template FILE` shows every problem and what FC expects"
+                }
                 TemplateError::CheckFailed {
                     warnings_only: true,
                     ..
@@ -235,6 +271,25 @@ impl Failure for TemplateError {
             TemplateError::NoTemplate { looked_in } => json!({ "looked_in": looked_in }),
             TemplateError::NothingHere => serde_json::Value::Null,
             TemplateError::NotATemplate { file } => json!({ "file": file }),
+            TemplateError::Unreadable {
+                file,
+                line,
+                column,
+                problem,
+            } => json!({ "file": file, "line": line, "column": column, "problem": problem }),
+            TemplateError::Unusable {
+                file,
+                line,
+                column,
+                setting,
+                found,
+            } => json!({
+                "file": file,
+                "line": line,
+                "column": column,
+                "setting": setting,
+                "found": found,
+            }),
             TemplateError::CheckFailed {
                 files,
                 warnings_only,

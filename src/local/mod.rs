@@ -137,7 +137,7 @@ fn prepare(selection: &Selection, common: &LocalCommon, ui: &Ui) -> Result<Prepa
         .expect("one function was packed");
     let function = &packed.built.function;
     let mut settings = None;
-    for found in crate::check::find_templates(&project)? {
+    for found in crate::deployment::find_templates(&project)? {
         settings = settings::load(function, &found.path)?;
         if settings.is_some() {
             break;
@@ -150,6 +150,12 @@ fn prepare(selection: &Selection, common: &LocalCommon, ui: &Ui) -> Result<Prepa
         );
         Settings::defaults(function)
     });
+    if !settings.computed.is_empty() {
+        ui.warn(format!(
+            "the template leaves {} to the deploy tool; FC's defaults stand in for them here",
+            settings.computed.join(", ")
+        ));
+    }
     if let Some(timeout) = common.timeout {
         settings.timeout_s = timeout;
     }

@@ -167,10 +167,10 @@ fn fc3_function(cx: &mut Context, f: &Function, resource_key: Span) {
         what,
         "add `functionName:` with the FC function name (the bin's name unless [package.metadata.fc] maps it)",
     ) {
-        Some(field) => cx.function_name(&field.value, "functionName"),
+        Some(field) => cx.function_name(&field.value, "functionName", false),
         None => None,
     };
-    let owner = cx.owner(name);
+    let owner = cx.owner(name, f.code_location());
     if let Some(config) = &f.custom_container_config
         && cx.mapping(&config.value, "customContainerConfig")
         && let Some(value) = config.literal()
@@ -202,8 +202,8 @@ fn fc3_function(cx: &mut Context, f: &Function, resource_key: Span) {
         None => RuntimeKind::Unknown,
     };
     let name_span = f.name.as_ref().map_or(resource_key, Field::span);
-    if let (RuntimeKind::Custom, Owner::Foreign, Some(name)) = (runtime, owner, name) {
-        cx.unmatched(name_span, name);
+    if let Some(name) = name {
+        cx.ownership(name_span, name, owner, runtime, f.code_location());
     }
     if runtime != RuntimeKind::Container
         && let Some(code) = cx.require(
@@ -213,7 +213,6 @@ fn fc3_function(cx: &mut Context, f: &Function, resource_key: Span) {
             what,
             "add `code:` pointing at the zip `cargo fc pack` writes, such as ./target/fc/NAME.zip",
         )
-        && runtime != RuntimeKind::Other
         && let Some(path) = code_value(code)
     {
         cx.code_path(&path, "code", owner);
@@ -222,7 +221,21 @@ fn fc3_function(cx: &mut Context, f: &Function, resource_key: Span) {
         cx.handler(&field.value, "handler");
     }
     if let Some(field) = &f.memory_size {
-        cx.limit(&MEMORY_SIZE, &field.value, "memorySize");
+        if f.untyped.iter().any(|key| key.name == "gpuConfig") {
+            // GPU instances take more than the 32 GB of CPU ones (fc3's own tests deploy 64 GB);
+            // FC documents no ceiling for them.
+            let range = MEMORY_SIZE.range;
+            cx.range(
+                MEMORY_SIZE.rule,
+                &field.value,
+                "memorySize",
+                (range.min, i64::MAX),
+                range.step,
+                MEMORY_SIZE.unit,
+            );
+        } else {
+            cx.limit(&MEMORY_SIZE, &field.value, "memorySize");
+        }
     }
     if let Some(field) = &f.timeout {
         cx.limit(&TIMEOUT, &field.value, "timeout");
@@ -234,7 +247,7 @@ fn fc3_function(cx: &mut Context, f: &Function, resource_key: Span) {
         environment(cx, field);
     }
     if let Some(field) = &f.custom_runtime_config {
-        custom_runtime_config(cx, field, runtime);
+        custom_runtime_config(cx, field, runtime, owner);
     }
     if let Some(field) = &f.instance_lifecycle_config {
         fc3_lifecycle(cx, field, f.initializer.as_ref());
@@ -250,6 +263,7 @@ fn custom_runtime_config(
     cx: &mut Context,
     field: &Field<CustomRuntimeConfig>,
     runtime: RuntimeKind,
+    owner: Owner<'_>,
 ) {
     if !cx.mapping(&field.value, "customRuntimeConfig") {
         return;
@@ -262,7 +276,10 @@ fn custom_runtime_config(
         CUSTOM_RUNTIME_CONFIG,
         "customRuntimeConfig",
     );
+    // Only the start command of a bin cargo fc builds must run its bootstrap; other custom
+    // runtimes start what they like (`node`, `python3 app.py`).
     if let Some(command) = &config.command
+        && matches!(owner, Owner::Ours(_) | Owner::ByCode(_))
         && (runtime == RuntimeKind::Custom || runtime == RuntimeKind::Unknown)
     {
         cx.command(&command.value, "customRuntimeConfig.command");
@@ -453,13 +470,17 @@ pub fn check_v1(cx: &mut Context, deployment: &Deployment, layout: &DevsLayout) 
         {
             cx.service_name(name.span(), text);
         }
+        // Service-only props deploy the service alone (fc-deploy makes a function only when
+        // `function` is there).
         let Some(function) = function else {
-            cx.error(
-                "required-property",
-                key,
-                "props is missing required `function`",
-                "add `function:` with name, runtime, codeUri and handler",
-            );
+            if service.is_none() {
+                cx.error(
+                    "required-property",
+                    key,
+                    "props is missing required `function`",
+                    "add `function:` with name, runtime, codeUri and handler, or `service:` to deploy a service alone",
+                );
+            }
             return 0;
         };
         let Some(properties) = &function.properties else {
@@ -485,17 +506,13 @@ fn v1_function(cx: &mut Context, f: &Function, key: Span) {
         "function",
         "add the function's `name`",
     ) {
-        Some(field) => cx.function_name(&field.value, "function name"),
+        Some(field) => cx.function_name(&field.value, "function name", true),
         None => None,
     };
-    let owner = cx.owner(name);
-    let runtime = match cx.require(
-        &f.runtime,
-        "runtime",
-        key,
-        "function",
-        "add `runtime: custom` (the runtime cargo fc builds for)",
-    ) {
+    let owner = cx.owner(name, f.code_location());
+    // devsapp/fc fills in `runtime: nodejs10` and `handler: index.handler` when they are missing
+    // (its set-default-value step), so neither is required.
+    let runtime = match &f.runtime {
         Some(field) => cx.runtime(
             &field.value,
             "runtime",
@@ -504,15 +521,24 @@ fn v1_function(cx: &mut Context, f: &Function, key: Span) {
             "customContainerConfig",
             false,
         ),
-        None => RuntimeKind::Unknown,
+        None => {
+            if let Owner::Ours(built) | Owner::ByCode(built) = owner {
+                cx.error(
+                    "runtime",
+                    key,
+                    "function has no `runtime`, so devsapp/fc deploys it as nodejs10, which cannot run a Rust bootstrap",
+                    format!("add `runtime: {}` (the runtime cargo fc builds `{}` for)", built.runtime, built.bin),
+                );
+            }
+            RuntimeKind::Unknown
+        }
     };
     let name_span = f.name.as_ref().map_or(key, Field::span);
-    if let (RuntimeKind::Custom, Owner::Foreign, Some(name)) = (runtime, owner, name) {
-        cx.unmatched(name_span, name);
+    if let Some(name) = name {
+        cx.ownership(name_span, name, owner, runtime, f.code_location());
     }
     if runtime != RuntimeKind::Container {
         match &f.code {
-            Some(_) if runtime == RuntimeKind::Other => {}
             Some(code) => {
                 let what = match code.literal() {
                     Some(Code::Source { .. }) => "codeUri.src",
@@ -529,13 +555,7 @@ fn v1_function(cx: &mut Context, f: &Function, key: Span) {
                 "add `codeUri:` pointing at the zip `cargo fc pack` writes, such as ./target/fc/NAME.zip",
             ),
         }
-        if let Some(handler) = cx.require(
-            &f.handler,
-            "handler",
-            key,
-            "function",
-            "add `handler: index.handler`: a custom runtime ignores it, but FC requires one",
-        ) {
+        if let Some(handler) = &f.handler {
             cx.handler(&handler.value, "handler");
         }
     }
@@ -566,7 +586,7 @@ fn v1_function(cx: &mut Context, f: &Function, key: Span) {
         environment(cx, field);
     }
     if let Some(field) = &f.custom_runtime_config {
-        custom_runtime_config(cx, field, runtime);
+        custom_runtime_config(cx, field, runtime, owner);
     }
     if let Some(field) = &f.instance_lifecycle_config
         && cx.mapping(&field.value, "instanceLifecycleConfig")

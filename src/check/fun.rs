@@ -2,8 +2,8 @@
 //! (`additionalProperties: false`), so unknown properties are errors here too.
 
 use super::rules::{
-    Context, FUN_CONCURRENCY, HOOK_TIMEOUT, INITIALIZATION_TIMEOUT, MEMORY_SIZE, Owner, PORT,
-    RuntimeKind, TIMEOUT,
+    Context, FUN_CONCURRENCY, HOOK_TIMEOUT, INITIALIZATION_TIMEOUT, MEMORY_SIZE, PORT, RuntimeKind,
+    TIMEOUT,
 };
 use crate::deployment::keys::{
     AUTH_TYPES, EVENT_KEYS, EVENT_TYPES, FORMAT_VERSION, FUNCTION, FUNCTION_KEYS,
@@ -180,14 +180,25 @@ fn service_properties(cx: &mut Context, service: &Service, name: &str) {
         cx.boolean(&field.value, "InternetAccess");
     }
     if let Some(field) = &service.log_config {
-        cx.mapping(&field.value, "LogConfig");
+        match &field.value {
+            // Fun's schema takes any string; only `Auto` means something to `fun deploy`.
+            Value::Invalid(FoundValue::String { text, .. }, span) => cx.warn(
+                "property-type",
+                *span,
+                format!("LogConfig `{text}` is neither `Auto` nor a mapping: Fun passes it to FC as it is"),
+                "write `LogConfig: Auto` (Fun creates the project and logstore), or a mapping with Project and Logstore",
+            ),
+            value => {
+                cx.mapping(value, "LogConfig");
+            }
+        }
     }
 }
 
 fn function(cx: &mut Context, f: &Function, key: Span, name: &str) {
-    let owner = cx.owner(f.name_str());
+    let owner = cx.owner(f.name_str(), f.code_location());
     if let Some(field) = &f.name {
-        cx.function_name(&field.value, "function name");
+        cx.function_name(&field.value, "function name", true);
     }
     if let Origin::Fun { unknown, .. } = &f.origin {
         cx.closed_keys(unknown, FUNCTION_KEYS, &format!("function `{name}`"));
@@ -240,11 +251,7 @@ fn function(cx: &mut Context, f: &Function, key: Span, name: &str) {
         ),
         None => RuntimeKind::Unknown,
     };
-    if runtime == RuntimeKind::Custom
-        && let Owner::Foreign = owner
-    {
-        cx.unmatched(key, name);
-    }
+    cx.ownership(key, name, owner, runtime, f.code_location());
     if runtime != RuntimeKind::Container {
         if let Some(handler) = cx.require(
             &f.handler,
@@ -261,15 +268,9 @@ fn function(cx: &mut Context, f: &Function, key: Span, name: &str) {
             key,
             &what,
             "add CodeUri pointing at the zip `cargo fc pack` writes, such as ./target/fc/NAME.zip",
-        ) {
-            let path = super::devs::code_value(code);
-            if let Some(path) = path {
-                if runtime != RuntimeKind::Other {
-                    cx.code_path(&path, "CodeUri", owner);
-                } else {
-                    cx.string(&path, "CodeUri");
-                }
-            }
+        ) && let Some(path) = super::devs::code_value(code)
+        {
+            cx.code_path(&path, "CodeUri", owner);
         }
     } else if let Some(handler) = &f.handler {
         cx.handler(&handler.value, "Handler");

@@ -20,7 +20,7 @@ const RESET: &str = "\x1b[0m";
 ///    |
 ///  9 |         Handler: in dex
 ///    |                    ^
-///    = help: use only letters, digits and _ . - : (…)
+///    = help: use only letters, digits and _ . - : / (…)
 /// ```
 pub fn render_human(file: &str, source: &str, diagnostics: &[Diagnostic], color: bool) -> String {
     let paint = |style: &str, text: &str| {

@@ -10,11 +10,19 @@ use crate::deployment::{
 };
 use crate::platform::{self, CONTAINER_RUNTIME, HANDLER_MAX, Range, Runtime};
 
-/// Who builds a function the template declares.
+/// Who builds a function the template declares. cargo fc's Rust-specific rules (a custom
+/// runtime, a start command that runs the bootstrap, the packed zip as code) apply to
+/// [`Owner::Ours`] and [`Owner::ByCode`] only.
 #[derive(Debug, Clone, Copy)]
 pub enum Owner<'e> {
     /// A bin of this cargo project.
     Ours(&'e ExpectedFunction),
+    /// No bin is built under this name, but the code is a bin's package: deploying the function
+    /// runs that bin.
+    ByCode(&'e ExpectedFunction),
+    /// No bin is built under this name, and the code points into cargo fc's package folder at
+    /// something cargo fc does not pack.
+    Stale,
     /// The project builds no function of that name (another language, another package).
     Foreign,
     /// There is no cargo project to compare with.
@@ -356,7 +364,7 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// Handler, Initializer and hook handlers: 1–128 characters from `A–Z a–z 0–9 _ . - :`.
+    /// Handler, Initializer and hook handlers: 1–128 characters from `A–Z a–z 0–9 _ . - : /`.
     pub fn handler(&mut self, value: &Value<String>, what: &str) {
         let Some(text) = self.string(value, what) else {
             return;
@@ -406,38 +414,80 @@ impl<'a> Context<'a> {
                 "handler",
                 caret,
                 format!("{what} \"{text}\" contains {name} at column {column}"),
-                format!("use only letters, digits and _ . - : ({EXAMPLE})"),
+                format!("use only letters, digits and _ . - : / ({EXAMPLE})"),
             ));
         }
     }
 
-    /// Records a function name the template declares and says who builds it.
-    pub fn owner(&mut self, name: Option<&str>) -> Owner<'a> {
-        let Some(name) = name else {
-            self.dynamic_names = true;
-            return Owner::Dynamic;
-        };
-        self.declared.insert(name.to_string());
+    /// Records a function the template declares and says who builds it: by its name, or, when
+    /// no bin has that name, by where its code is (`code`, a literal path).
+    pub fn owner(&mut self, name: Option<&str>, code: Option<&str>) -> Owner<'a> {
         let expectations = self.expectations;
-        match &expectations.functions {
-            None => Owner::NoProject,
-            Some(functions) => functions
-                .iter()
-                .find(|f| f.name == name)
-                .map_or(Owner::Foreign, Owner::Ours),
+        let Some(functions) = &expectations.functions else {
+            if name.is_none() {
+                self.dynamic_names = true;
+            }
+            return Owner::NoProject;
+        };
+        match name {
+            Some(name) => {
+                self.declared.insert(name.to_string());
+                if let Some(ours) = functions.iter().find(|f| f.name == name) {
+                    return Owner::Ours(ours);
+                }
+            }
+            None => self.dynamic_names = true,
+        }
+        let Some(code) = code.filter(|c| !c.is_empty() && !c.contains("://")) else {
+            return if name.is_some() {
+                Owner::Foreign
+            } else {
+                Owner::Dynamic
+            };
+        };
+        let resolved = normalize(&expectations.base_dir.join(code));
+        if let Some(built) = functions.iter().find(|f| {
+            same_path(&resolved, &normalize(&f.zip))
+                || same_path(&resolved, &normalize(&f.bootstrap_dir))
+        }) {
+            self.declared.insert(built.name.clone());
+            return Owner::ByCode(built);
+        }
+        let in_packages = functions
+            .iter()
+            .filter_map(|f| f.zip.parent())
+            .any(|dir| resolved.starts_with(normalize(dir)));
+        match (in_packages, name) {
+            (true, _) => Owner::Stale,
+            (false, Some(_)) => Owner::Foreign,
+            (false, None) => Owner::Dynamic,
         }
     }
 
     /// A function's name: checked against FC's rule; `None` when it is computed or invalid.
-    pub fn function_name<'v>(&mut self, value: &'v Value<String>, what: &str) -> Option<&'v str> {
+    /// FC 3.0 documents 64 characters at most; for FC 2.0 (`fc2`) the limit is not documented
+    /// and its tools check none, so a longer name is a warning there.
+    pub fn function_name<'v>(
+        &mut self,
+        value: &'v Value<String>,
+        what: &str,
+        fc2: bool,
+    ) -> Option<&'v str> {
         let name = self.string(value, what)?;
-        if let Some(problem) = platform::name_problem(name, platform::FUNCTION_NAME_MAX) {
-            self.error(
+        match platform::name_problem(name, platform::FUNCTION_NAME_MAX) {
+            None => {}
+            Some(problem @ platform::NameProblem::TooLong(_)) if fc2 => self.warn(
+                "function-name",
+                value.span(),
+                format!("function name `{name}` {problem}: FC 3.0 takes at most {}", platform::FUNCTION_NAME_MAX),
+                "FC 2.0's tools take it, but the function cannot move to FC 3.0 under this name: shorten it",
+            ),
+            Some(problem) => self.error(
                 "function-name",
                 value.span(),
                 format!("function name `{name}` {problem}"),
                 platform::function_name_help(),
-            );
+            ),
         }
         Some(name)
     }
@@ -462,8 +512,8 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The runtime must be a custom runtime a Rust bootstrap runs on, and the one cargo fc builds
-    /// the function for.
+    /// The runtime must be one FC runs; for a function cargo fc builds, a custom runtime a Rust
+    /// bootstrap runs on, and the one cargo fc builds the function for.
     pub fn runtime(
         &mut self,
         value: &Value<String>,
@@ -488,22 +538,20 @@ impl<'a> Context<'a> {
             }
             return RuntimeKind::Container;
         }
+        let built = match owner {
+            Owner::Ours(expected) | Owner::ByCode(expected) => Some(expected),
+            _ => None,
+        };
         let Some(runtime) = Runtime::find(id_text) else {
-            if matches!(owner, Owner::Foreign) {
+            let Some(expected) = built else {
+                self.other_runtime(span, what, id_text, fun);
                 return RuntimeKind::Other;
-            }
+            };
             let mut known = Runtime::ids();
             known.push(CONTAINER_RUNTIME);
             let suggestion = crate::ui::closest(id_text, &known)
                 .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
-            let built = match owner {
-                Owner::Ours(expected) => format!(
-                    " (cargo fc builds `{}` for `{}`)",
-                    expected.bin, expected.runtime
-                ),
-                _ => String::new(),
-            };
             self.error(
                 "runtime",
                 span,
@@ -511,8 +559,10 @@ impl<'a> Context<'a> {
                     "{what} `{id_text}` is not a custom runtime, so it cannot run a Rust bootstrap"
                 ),
                 format!(
-                    "{suggestion}use one of: {}{built}",
-                    Runtime::ids().join(", ")
+                    "{suggestion}use one of: {} (cargo fc builds `{}` for `{}`)",
+                    Runtime::ids().join(", "),
+                    expected.bin,
+                    expected.runtime
                 ),
             );
             return RuntimeKind::Unknown;
@@ -525,7 +575,7 @@ impl<'a> Context<'a> {
                 "deploy Debian 10+ runtimes with Serverless Devs (s.yaml), or use `custom`",
             );
         }
-        if let Owner::Ours(expected) = owner {
+        if let Some(expected) = built {
             let built = expected.runtime;
             if built.glibc > runtime.glibc {
                 self.error(
@@ -558,8 +608,61 @@ impl<'a> Context<'a> {
         RuntimeKind::Custom
     }
 
+    /// A language runtime (or a custom one of a function cargo fc does not build): FC's list is
+    /// long and grows, so an id outside it is a warning, with the closest one.
+    fn other_runtime(&mut self, span: Span, what: &str, id: &str, fun: bool) {
+        if !platform::FC_RUNTIMES.contains(&id) {
+            let help = match crate::ui::closest(id, platform::FC_RUNTIMES) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("FC runs: {}", platform::FC_RUNTIMES.join(", ")),
+            };
+            self.warn(
+                "runtime",
+                span,
+                format!("{what} `{id}` is not a runtime FC lists; the deploy may be refused"),
+                help,
+            );
+        } else if fun && !platform::FUN_RUNTIMES.contains(&id) {
+            self.warn(
+                "fun-runtime",
+                span,
+                format!("Fun's template schema does not list `{id}`; `fun deploy` may refuse it although FC accepts it"),
+                "deploy it with Serverless Devs (s.yaml), or use a runtime Fun lists",
+            );
+        }
+    }
+
+    /// What cargo fc says about who builds a function: the naming mix-up of a function that
+    /// deploys a bin's package under another name, and (issue 8 §6) the custom-runtime function
+    /// no bin builds, whose code deploy uploads as it is.
+    pub fn ownership(
+        &mut self,
+        span: Span,
+        name: &str,
+        owner: Owner<'_>,
+        runtime: RuntimeKind,
+        code: Option<&str>,
+    ) {
+        match owner {
+            Owner::ByCode(built) => self.warn(
+                "unmatched-function",
+                span,
+                format!(
+                    "function `{name}` deploys the package of bin `{}`, which cargo fc builds as function `{}`",
+                    built.bin, built.name
+                ),
+                format!(
+                    "name the function `{}`, or map the bin to this name with `function = {{ {} = \"{name}\" }}` in [package.metadata.fc]",
+                    built.name, built.bin
+                ),
+            ),
+            Owner::Foreign if runtime == RuntimeKind::Custom => self.unmatched(span, name, code),
+            _ => {}
+        }
+    }
+
     /// A function with a custom runtime that no bin of the project builds.
-    pub fn unmatched(&mut self, span: Span, name: &str) {
+    fn unmatched(&mut self, span: Span, name: &str, code: Option<&str>) {
         let expectations = self.expectations;
         let Some(functions) = &expectations.functions else {
             return;
@@ -573,16 +676,22 @@ impl<'a> Context<'a> {
         } else {
             names.join(", ")
         };
+        let uploads = match code.filter(|c| !c.is_empty() && !c.contains("://")) {
+            Some(path) => {
+                format!(": deploying it uploads `{path}` as it is, not anything cargo fc builds")
+            }
+            None => String::new(),
+        };
         self.warn(
             "unmatched-function",
             span,
-            format!("function `{name}` has a custom runtime, but no bin of this project is built as `{name}`"),
+            format!("function `{name}` has a custom runtime, but no bin of this project is built as `{name}`{uploads}"),
             format!("{suggestion}the project builds: {bins}; map a bin to this name with `function = {{ BIN = \"{name}\" }}` in [package.metadata.fc]"),
         );
     }
 
-    /// The code path must be the zip `cargo fc pack` writes for the function, or the folder
-    /// holding its bootstrap.
+    /// The code path: the zip `cargo fc pack` writes for a function cargo fc builds (or the
+    /// folder holding its bootstrap), and nothing else of cargo fc's package folder for any other.
     pub fn code_path(&mut self, value: &Value<String>, what: &str, owner: Owner<'_>) {
         let Some(path) = self.string(value, what) else {
             return;
@@ -601,30 +710,54 @@ impl<'a> Context<'a> {
             // oss:// and similar are uploads made by `fun package` or by hand; nothing to compare.
             return;
         }
-        let Owner::Ours(expected) = owner else {
-            return;
-        };
-        let base = &self.expectations.base_dir;
-        let resolved = normalize(&base.join(path));
-        let zip = normalize(&expected.zip);
-        let folder = normalize(&expected.bootstrap_dir);
-        if same_path(&resolved, &zip) || same_path(&resolved, &folder) {
-            return;
+        let expectations = self.expectations;
+        let base = &expectations.base_dir;
+        match owner {
+            Owner::Ours(expected) => {
+                let resolved = normalize(&base.join(path));
+                let zip = normalize(&expected.zip);
+                let folder = normalize(&expected.bootstrap_dir);
+                if same_path(&resolved, &zip) || same_path(&resolved, &folder) {
+                    return;
+                }
+                let want = relative(base, &zip);
+                self.error(
+                    "code-path",
+                    span,
+                    format!("{what} `{path}` is not the package cargo fc builds for `{}`", expected.name),
+                    format!(
+                        "set {what} to `{want}`: `cargo fc pack` writes bin `{}` there (or use its folder `{}`)",
+                        expected.bin,
+                        relative(base, &folder)
+                    ),
+                );
+            }
+            Owner::Stale => {
+                let functions = expectations.functions.as_deref().unwrap_or_default();
+                let zips: Vec<String> = functions.iter().map(|f| relative(base, &f.zip)).collect();
+                let candidates: Vec<&str> = zips.iter().map(String::as_str).collect();
+                let suggestion = crate::ui::closest(path, &candidates)
+                    .map(|k| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
+                let packs = functions
+                    .iter()
+                    .zip(&zips)
+                    .map(|(f, zip)| format!("{zip} (bin `{}`)", f.bin))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.error(
+                    "code-path",
+                    span,
+                    format!("{what} `{path}` is in cargo fc's package folder, but cargo fc packs nothing there: deploy would upload a stale file or none"),
+                    format!("{suggestion}cargo fc packs {packs}; or map a bin to this function's name with `function = {{ BIN = \"…\" }}` in [package.metadata.fc]"),
+                );
+            }
+            _ => {}
         }
-        let want = relative(base, &zip);
-        self.error(
-            "code-path",
-            span,
-            format!("{what} `{path}` is not the package cargo fc builds for `{}`", expected.name),
-            format!(
-                "set {what} to `{want}`: `cargo fc pack` writes bin `{}` there (or use its folder `{}`)",
-                expected.bin,
-                relative(base, &folder)
-            ),
-        );
     }
 
-    /// docs/platform.md#the-package. The start command must run the packaged bootstrap.
+    /// docs/platform.md#the-package. The start command must run the packaged bootstrap. FC
+    /// starts it in `/code`, so `./bootstrap` is the bootstrap too.
     pub fn command(&mut self, value: &Value<Strings>, what: &str) {
         let Some(items) = self.list(value, what) else {
             return;
@@ -642,12 +775,12 @@ impl<'a> Context<'a> {
         let Value::Literal(program, span) = first else {
             return;
         };
-        if program != platform::BOOTSTRAP {
+        if !runs_bootstrap(program) {
             self.error(
                 "command",
                 *span,
                 format!("{what} starts `{program}`, but the package's executable is /code/bootstrap"),
-                "cargo fc packs the binary as `bootstrap` at the zip root: start the command with /code/bootstrap, or remove it to get that default",
+                "cargo fc packs the binary as `bootstrap` at the zip root: start the command with /code/bootstrap (or ./bootstrap), or remove it to get that default",
             );
         }
     }
@@ -773,12 +906,13 @@ impl<'a> Context<'a> {
         help: &str,
     ) -> Option<&'v Field<T>> {
         if field.is_none() {
-            self.error(
+            self.push(Diagnostic::new(
+                Severity::Error,
                 "required-property",
                 owner,
                 format!("{what} is missing required `{key}`"),
-                help.to_string(),
-            );
+                help,
+            ));
         }
         field.as_ref()
     }
@@ -809,6 +943,14 @@ impl<'a> Context<'a> {
             ));
         }
     }
+}
+
+/// Whether a start command's program is the packaged bootstrap: absolute, or relative to
+/// `/code`, where FC starts it.
+fn runs_bootstrap(program: &str) -> bool {
+    // A bare name is looked up on PATH, not in /code.
+    program.contains('/')
+        && normalize(&Path::new(platform::CODE_DIR).join(program)) == Path::new(platform::BOOTSTRAP)
 }
 
 /// Whether two paths name the same file, literally or once links are followed.
@@ -862,6 +1004,16 @@ mod tests {
             relative(Path::new("/w/p"), Path::new("/w/target/fc/a.zip")),
             "../target/fc/a.zip"
         );
+    }
+
+    #[test]
+    fn the_bootstrap_runs_by_its_absolute_or_code_relative_path() {
+        assert!(runs_bootstrap("/code/bootstrap"));
+        assert!(runs_bootstrap("./bootstrap"));
+        assert!(runs_bootstrap("/code/./bootstrap"));
+        assert!(!runs_bootstrap("bootstrap"));
+        assert!(!runs_bootstrap("./main"));
+        assert!(!runs_bootstrap("/usr/bin/bootstrap"));
     }
 
     #[test]

@@ -592,6 +592,15 @@ impl Function {
         self.name.as_ref().and_then(Field::as_str)
     }
 
+    /// The literal local path (or URI) its code is read from: `code`, `CodeUri`, `codeUri.src`.
+    pub fn code_location(&self) -> Option<&str> {
+        match self.code.as_ref()?.literal()? {
+            Code::Path(path) => Some(path),
+            Code::Source { src, .. } => src.as_ref()?.as_str(),
+            Code::Oss { .. } => None,
+        }
+    }
+
     /// The port the function listens on: `customRuntimeConfig.port`, FC 2.0's `CAPort`, or the
     /// container's port.
     pub fn port(&self) -> Option<&Field<i64>> {

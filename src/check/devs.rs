@@ -26,6 +26,8 @@ struct Layout {
     /// How an entry is named in messages: "resource `x`" or "`x`".
     entry_word: &'static str,
     component: ComponentKind,
+    /// The component as messages name it.
+    component_name: &'static str,
     component_help: &'static str,
     /// The other edition's component, reported as a mix-up rather than skipped silently.
     other_component: ComponentKind,
@@ -39,6 +41,7 @@ const V3_LAYOUT: Layout = Layout {
     top_help: "add `resources:` with one entry per function (component: fc3)",
     entry_word: "resource ",
     component: ComponentKind::Fc3,
+    component_name: "fc3",
     component_help: "add `component: fc3`",
     other_component: ComponentKind::Fc,
     other_message: "component `fc` belongs to edition 1.0.0 s.yaml files; this one says edition 3.0.0",
@@ -51,6 +54,7 @@ const V1_LAYOUT: Layout = Layout {
     top_help: "add `services:` with one entry per function (component: fc)",
     entry_word: "",
     component: ComponentKind::Fc,
+    component_name: "devsapp/fc",
     component_help: "add `component: devsapp/fc`",
     other_component: ComponentKind::Fc3,
     other_message: "component `fc3` belongs to edition 3.0.0 s.yaml files; this one says edition 1.0.0",
@@ -95,10 +99,38 @@ fn each_component(
         ) else {
             continue;
         };
-        if cx.string(&field.value, "component").is_none() {
+        if let Value::Computed(text, span) = &field.value {
+            // The engine resolves it before loading the component; cargo fc cannot.
+            let (message, help) = if component.function.is_some() || component.service.is_some() {
+                (
+                    format!(
+                        "component `{text}` is computed, so cargo fc cannot resolve it: its props are checked as {}'s, which they look like",
+                        edition.component_name
+                    ),
+                    format!(
+                        "write the component's name (`{}`) to have them checked as exactly that",
+                        edition.component_name
+                    ),
+                )
+            } else {
+                (
+                    format!(
+                        "component `{text}` is computed, so cargo fc cannot resolve it, and its props do not look like {}'s: they are not checked",
+                        edition.component_name
+                    ),
+                    format!(
+                        "write the component's name (`{}`, …) to have its props checked",
+                        edition.component_name
+                    ),
+                )
+            };
+            cx.warn("component", *span, message, help);
+            if component.function.is_none() && component.service.is_none() {
+                continue;
+            }
+        } else if cx.string(&field.value, "component").is_none() {
             continue;
-        }
-        if component.kind != edition.component {
+        } else if component.kind != edition.component {
             if component.kind == edition.other_component {
                 cx.error(
                     "component",
@@ -121,7 +153,9 @@ fn each_component(
         if !cx.mapping(&props.value, "props") {
             continue;
         }
+        cx.guessing_component = component.kind == ComponentKind::Computed;
         functions += check(cx, component, component.key);
+        cx.guessing_component = false;
     }
     functions
 }

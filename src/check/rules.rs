@@ -106,6 +106,9 @@ pub struct Context<'a> {
     dynamic_names: bool,
     /// Where the warning about functions missing from the template points.
     pub functions_anchor: Option<Span>,
+    /// Set while checking props whose component is computed: which settings that component
+    /// requires is a guess, so a missing one is a warning.
+    pub guessing_component: bool,
 }
 
 impl<'a> Context<'a> {
@@ -120,6 +123,7 @@ impl<'a> Context<'a> {
             declared: HashSet::new(),
             dynamic_names: false,
             functions_anchor: None,
+            guessing_component: false,
         }
     }
 
@@ -906,8 +910,13 @@ impl<'a> Context<'a> {
         help: &str,
     ) -> Option<&'v Field<T>> {
         if field.is_none() {
+            let severity = if self.guessing_component {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
             self.push(Diagnostic::new(
-                Severity::Error,
+                severity,
                 "required-property",
                 owner,
                 format!("{what} is missing required `{key}`"),

@@ -162,11 +162,15 @@ fn each_component(
 
 /// Checks an `edition: 3.0.0` s.yaml; returns the number of fc3 functions found.
 pub fn check_v3(cx: &mut Context, deployment: &Deployment, layout: &DevsLayout) -> usize {
+    // Resources sharing one props mapping through an alias share its function: checked once.
+    let mut checked = std::collections::HashSet::new();
     each_component(cx, deployment, layout, &V3_LAYOUT, |cx, component, key| {
         let Some(index) = component.function else {
             return 0;
         };
-        fc3_function(cx, &deployment.functions[index], key);
+        if checked.insert(index) {
+            fc3_function(cx, &deployment.functions[index], key);
+        }
         1
     })
 }
@@ -284,7 +288,7 @@ fn fc3_function(cx: &mut Context, f: &Function, resource_key: Span) {
         custom_runtime_config(cx, field, runtime, owner);
     }
     if let Some(field) = &f.instance_lifecycle_config {
-        fc3_lifecycle(cx, field, f.initializer.as_ref());
+        fc3_lifecycle(cx, field, f.initializer.as_deref());
     } else if let Some(initializer) = &f.initializer {
         fc3_hook(cx, "initializer", initializer, &INITIALIZATION_TIMEOUT);
     }
@@ -593,7 +597,7 @@ fn v1_function(cx: &mut Context, f: &Function, key: Span) {
             cx.handler(&handler.value, "handler");
         }
     }
-    let hook = f.initializer.as_ref().and_then(Field::literal);
+    let hook = f.initializer.as_deref().and_then(Field::literal);
     if let Some(field) = hook.and_then(|h| h.handler.as_ref()) {
         cx.handler(&field.value, "initializer");
     }

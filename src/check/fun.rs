@@ -275,7 +275,7 @@ fn function(cx: &mut Context, f: &Function, key: Span, name: &str) {
     } else if let Some(handler) = &f.handler {
         cx.handler(&handler.value, "Handler");
     }
-    let hook = f.initializer.as_ref().and_then(Field::literal);
+    let hook = f.initializer.as_deref().and_then(Field::literal);
     let initializer = hook.and_then(|h| h.handler.as_ref());
     if let Some(field) = initializer {
         cx.handler(&field.value, "Initializer");

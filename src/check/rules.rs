@@ -102,6 +102,12 @@ pub struct Context<'a> {
     line_starts: Vec<usize>,
     pub expectations: &'a Expectations,
     diagnostics: Vec<Diagnostic>,
+    /// What was reported, so that a problem reached through an alias or a merge key many times
+    /// is reported once.
+    reported: HashSet<Diagnostic>,
+    /// Unknown keys already judged (by where they are written): a key merged into a thousand
+    /// mappings is looked up among the known ones once.
+    judged_keys: HashSet<Span>,
     declared: HashSet<String>,
     dynamic_names: bool,
     /// Where the warning about functions missing from the template points.
@@ -120,6 +126,8 @@ impl<'a> Context<'a> {
             line_starts,
             expectations,
             diagnostics: Vec::new(),
+            reported: HashSet::new(),
+            judged_keys: HashSet::new(),
             declared: HashSet::new(),
             dynamic_names: false,
             functions_anchor: None,
@@ -132,7 +140,9 @@ impl<'a> Context<'a> {
     }
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+        if self.reported.insert(diagnostic.clone()) {
+            self.diagnostics.push(diagnostic);
+        }
     }
 
     pub fn error(
@@ -344,12 +354,12 @@ impl<'a> Context<'a> {
         if span.start.line != span.end.line {
             return None;
         }
-        let start = *self.line_starts.get(span.start.line.checked_sub(1)?)?;
+        let start = *self.line_starts.get(span.start.line().checked_sub(1)?)?;
         let line = self.source.get(start..)?.lines().next()?;
         let raw: String = line
             .chars()
-            .skip(span.start.col)
-            .take(span.end.col.saturating_sub(span.start.col))
+            .skip(span.start.col())
+            .take(span.end.col().saturating_sub(span.start.col()))
             .collect();
         let offset = if raw == text {
             0
@@ -362,10 +372,7 @@ impl<'a> Context<'a> {
             }
             1
         };
-        Some(Pos {
-            line: span.start.line,
-            col: span.start.col + offset + index,
-        })
+        Some(span.start.right(offset + index))
     }
 
     /// Handler, Initializer and hook handlers: 1–128 characters from `A–Z a–z 0–9 _ . - : /`.
@@ -404,14 +411,11 @@ impl<'a> Context<'a> {
             let caret = match at {
                 Some(pos) => Span {
                     start: pos,
-                    end: Pos {
-                        line: pos.line,
-                        col: pos.col + 1,
-                    },
+                    end: pos.right(1),
                 },
                 None => span,
             };
-            let column = at.map_or(caret.start.col + 1, |p| p.col + 1);
+            let column = at.map_or(caret.start.col() + 1, |p| p.col() + 1);
             let name = describe_char(c);
             self.push(Diagnostic::new(
                 Severity::Error,
@@ -856,6 +860,9 @@ impl<'a> Context<'a> {
     /// Keys of a closed schema (Fun's `additionalProperties: false`): unknown ones are errors.
     pub fn closed_keys(&mut self, unknown: &[UnknownKey], known: &[&str], what: &str) {
         for key in unknown {
+            if !self.judged_keys.insert(key.key) {
+                continue;
+            }
             let help = match crate::ui::closest(&key.name, known) {
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!("{what} accepts: {}", known.join(", ")),
@@ -874,7 +881,7 @@ impl<'a> Context<'a> {
     pub fn near_miss_keys(&mut self, unknown: &[UnknownKey], known: &[&str], what: &str) {
         let mut lowered: Vec<String> = Vec::new();
         for key in unknown {
-            if key.name.chars().count() < 4 {
+            if key.name.chars().count() < 4 || !self.judged_keys.insert(key.key) {
                 continue;
             }
             // Built only when needed: this runs for every function of a large template.
@@ -901,9 +908,9 @@ impl<'a> Context<'a> {
     }
 
     /// A required field, or an error pointing at `owner` (the key naming the mapping).
-    pub fn require<'v, T>(
+    pub fn require<'v, T, S: AsRef<Field<T>>>(
         &mut self,
-        field: &'v Option<Field<T>>,
+        field: &'v Option<S>,
         key: &str,
         owner: Span,
         what: &str,
@@ -923,7 +930,7 @@ impl<'a> Context<'a> {
                 help,
             ));
         }
-        field.as_ref()
+        field.as_ref().map(AsRef::as_ref)
     }
 
     /// Warns about functions the project builds that the template does not declare.

@@ -12,11 +12,13 @@ use super::model::{
     InstanceLifecycleConfig, LifecycleHook, LogConfig, NasConfig, Origin, Route, Service,
     VpcConfig,
 };
-use super::read::{Reader, Spelling, first};
+use super::read::{Reader, Spelling, first, first_boxed};
 use super::sections;
 use super::triggers::{self, Edition};
 use super::value::{Field, NodeId, Value};
 use super::yaml::{Document, Entry};
+
+use std::collections::HashMap;
 
 /// Keys of fc3's `props`: its schema.json, the keys its code reads (`customDomain`, `endpoint`,
 /// `supplement`, `annotations`, `buildDir`, `artifacts`), and the FC 3.0 API's function fields
@@ -251,6 +253,9 @@ pub(super) struct Read {
     pub services: Vec<Service>,
     pub functions: Vec<Function>,
     pub custom_domains: Vec<CustomDomain>,
+    /// The function (and service) each props mapping declared, by node: resources that alias
+    /// one props mapping (`props: *shared`) declare the same function, read once.
+    by_props: HashMap<NodeId, (Option<usize>, Option<usize>)>,
 }
 
 pub(super) fn read(
@@ -322,7 +327,14 @@ pub(super) fn read(
     let Some(top) = top else {
         return (layout, read);
     };
-    for (index, (name, entry)) in r.entries(top).into_iter().enumerate() {
+    // Most entries declare a function: growing the list would copy every function read so far.
+    let entries = r.doc.map(top).map_or(0, |m| m.own.len() + m.merged.len());
+    read.functions
+        .reserve(entries.min(super::read::VISIT_BUDGET));
+    layout
+        .components
+        .reserve(entries.min(super::read::VISIT_BUDGET));
+    for (index, (name, entry)) in r.entries(top).enumerate() {
         let combined = prepared.props.get(index).copied().flatten();
         let component = component(
             r,
@@ -416,6 +428,11 @@ fn component(
     let Some(props) = node else {
         return component;
     };
+    if let Some(&(function, service)) = read.by_props.get(&props) {
+        component.function = function;
+        component.service = service;
+        return component;
+    }
     let has = |key: &str| r.get(props, key).is_some();
     match (&component.kind, format) {
         (ComponentKind::Fc3, Format::Devs3) => {
@@ -440,6 +457,8 @@ fn component(
         }
         _ => {}
     }
+    read.by_props
+        .insert(props, (component.function, component.service));
     component
 }
 
@@ -467,7 +486,7 @@ fn fc3_function(
             "description" => first(&mut f.description, || string("description")),
             "runtime" => first(&mut f.runtime, || string("runtime")),
             "handler" => first(&mut f.handler, || string("handler")),
-            "code" => first(&mut f.code, || fc3_code(r, entry)),
+            "code" => first_boxed(&mut f.code, || fc3_code(r, entry)),
             "timeout" => first(&mut f.timeout, || integer("timeout")),
             "memorySize" => first(&mut f.memory_size, || integer("memorySize")),
             "instanceConcurrency" => first(&mut f.instance_concurrency, || {
@@ -478,15 +497,15 @@ fn fc3_function(
             "environmentVariables" => first(&mut f.environment_variables, || {
                 sections::environment(r, "environmentVariables", entry)
             }),
-            "customRuntimeConfig" => first(&mut f.custom_runtime_config, || {
+            "customRuntimeConfig" => first_boxed(&mut f.custom_runtime_config, || {
                 r.section("customRuntimeConfig", entry, |map| {
                     sections::custom_runtime_config(r, map)
                 })
             }),
-            "customContainerConfig" => first(&mut f.custom_container_config, || {
+            "customContainerConfig" => first_boxed(&mut f.custom_container_config, || {
                 r.section("customContainerConfig", entry, |map| container(r, map))
             }),
-            "instanceLifecycleConfig" => first(&mut f.instance_lifecycle_config, || {
+            "instanceLifecycleConfig" => first_boxed(&mut f.instance_lifecycle_config, || {
                 r.section("instanceLifecycleConfig", entry, |map| {
                     fc3_lifecycle(r, map, &mut initializer)
                 })
@@ -510,7 +529,7 @@ fn fc3_function(
             "internetAccess" => first(&mut f.internet_access, || {
                 r.field("internetAccess", entry, r.boolean(entry.value))
             }),
-            "logConfig" => first(&mut f.log_config, || {
+            "logConfig" => first_boxed(&mut f.log_config, || {
                 r.section_or_auto(
                     "logConfig",
                     entry,
@@ -519,7 +538,7 @@ fn fc3_function(
                     |map| sections::log_config(r, map, Spelling::Camel),
                 )
             }),
-            "vpcConfig" => first(&mut f.vpc_config, || {
+            "vpcConfig" => first_boxed(&mut f.vpc_config, || {
                 r.section_or_auto(
                     "vpcConfig",
                     entry,
@@ -528,7 +547,7 @@ fn fc3_function(
                     |map| sections::vpc_config(r, map, Spelling::Camel),
                 )
             }),
-            "nasConfig" => first(&mut f.nas_config, || {
+            "nasConfig" => first_boxed(&mut f.nas_config, || {
                 r.section_or_auto(
                     "nasConfig",
                     entry,
@@ -546,7 +565,7 @@ fn fc3_function(
             key => f.unknown.push(r.raw_key(key, entry)),
         }
     }
-    f.initializer = initializer;
+    f.initializer = initializer.map(Box::new);
     if let Some(entry) = domain
         && let Value::Literal(map, _) = r.mapping(entry.value)
     {
@@ -882,7 +901,7 @@ fn v1_function(r: &Reader, map: NodeId, f: &mut Function) {
             "description" => first(&mut f.description, || string("description")),
             "runtime" => first(&mut f.runtime, || string("runtime")),
             "handler" => first(&mut f.handler, || string("handler")),
-            "codeUri" => first(&mut f.code, || v1_code(r, entry)),
+            "codeUri" => first_boxed(&mut f.code, || v1_code(r, entry)),
             "ossBucket" => first(&mut oss_bucket, || string("ossBucket")),
             "ossKey" => first(&mut oss_key, || (entry, string("ossKey"))),
             "caPort" => first(&mut f.ca_port, || integer("caPort")),
@@ -901,15 +920,15 @@ fn v1_function(r: &Reader, map: NodeId, f: &mut Function) {
             "environmentVariables" => first(&mut f.environment_variables, || {
                 sections::environment(r, "environmentVariables", entry)
             }),
-            "customRuntimeConfig" => first(&mut f.custom_runtime_config, || {
+            "customRuntimeConfig" => first_boxed(&mut f.custom_runtime_config, || {
                 r.section("customRuntimeConfig", entry, |map| {
                     sections::custom_runtime_config(r, map)
                 })
             }),
-            "customContainerConfig" => first(&mut f.custom_container_config, || {
+            "customContainerConfig" => first_boxed(&mut f.custom_container_config, || {
                 r.section("customContainerConfig", entry, |map| v1_container(r, map))
             }),
-            "instanceLifecycleConfig" => first(&mut f.instance_lifecycle_config, || {
+            "instanceLifecycleConfig" => first_boxed(&mut f.instance_lifecycle_config, || {
                 r.section("instanceLifecycleConfig", entry, |map| v1_lifecycle(r, map))
             }),
             "layers" => first(&mut f.layers, || {
@@ -923,7 +942,7 @@ fn v1_function(r: &Reader, map: NodeId, f: &mut Function) {
         && let Some((entry, object)) = oss_key
     {
         let span = object.span();
-        f.code = Some(Field {
+        f.code = Some(Box::new(Field {
             name: "ossKey",
             key: r.span(entry.key),
             value: Value::Literal(
@@ -933,9 +952,9 @@ fn v1_function(r: &Reader, map: NodeId, f: &mut Function) {
                 },
                 span,
             ),
-        });
+        }));
     }
-    f.initializer = sections::fc2_initializer(initializer, initialization_timeout);
+    f.initializer = sections::fc2_initializer(initializer, initialization_timeout).map(Box::new);
 }
 
 /// 1.0.0's `codeUri`: a path, or `{src, excludes, includes}`.

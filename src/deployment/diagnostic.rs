@@ -41,11 +41,12 @@ impl Diagnostic {
         message: impl Into<String>,
         help: impl Into<String>,
     ) -> Self {
-        let line = span.start.line.max(1);
-        let column = span.start.col + 1;
+        let (start, end) = (span.start, span.end);
+        let line = start.line().max(1);
+        let column = start.col() + 1;
         let (end_line, end_column) =
-            if span.end.line > line || (span.end.line == line && span.end.col > span.start.col) {
-                (span.end.line, span.end.col + 1)
+            if end.line() > line || (end.line() == line && end.col() > start.col()) {
+                (end.line(), end.col() + 1)
             } else {
                 (line, column + 1)
             };

@@ -10,7 +10,7 @@ use super::model::{
     InstanceLifecycleConfig, LifecycleHook, LogConfig, NasConfig, Origin, Route, Service,
     VpcConfig,
 };
-use super::read::{Reader, Spelling, first};
+use super::read::{Reader, Spelling, first, first_boxed};
 use super::value::{Field, NodeId, Value};
 use super::yaml::Style;
 use super::{sections, triggers};
@@ -218,6 +218,9 @@ fn service(
         }
     }
     out.services.push(service);
+    // Most nested entries are functions: growing the list would copy every function read so far.
+    out.functions.reserve(nested.len());
+    resource.nested.reserve(nested.len());
     for (name, entry) in nested {
         let mut child = read_resource(r, out, name, entry.key, entry.value, false);
         if child.kind == FunResourceKind::Function(usize::MAX) {
@@ -324,7 +327,6 @@ fn function(r: &Reader, service: usize, key: NodeId, map: NodeId) -> Function {
     if let Some(entry) = events {
         function.triggers = Some(r.section("Events", entry, |map| {
             r.entries(map)
-                .into_iter()
                 .map(|(name, event)| triggers::fun_event(r, name, event))
                 .collect()
         }));
@@ -341,7 +343,7 @@ fn function_properties(r: &Reader, map: NodeId, f: &mut Function) {
         match key {
             "Handler" => first(&mut f.handler, string),
             "Runtime" => first(&mut f.runtime, string),
-            "CodeUri" => first(&mut f.code, || {
+            "CodeUri" => first_boxed(&mut f.code, || {
                 r.field("CodeUri", entry, r.string(entry.value).map(Code::Path))
             }),
             "Initializer" => first(&mut initializer, string),
@@ -358,17 +360,17 @@ fn function_properties(r: &Reader, map: NodeId, f: &mut Function) {
             "Layers" => first(&mut f.layers, || {
                 r.field("Layers", entry, r.strings(entry.value))
             }),
-            "InstanceLifecycleConfig" => first(&mut f.instance_lifecycle_config, || {
+            "InstanceLifecycleConfig" => first_boxed(&mut f.instance_lifecycle_config, || {
                 r.section("InstanceLifecycleConfig", entry, |map| lifecycle(r, map))
             }),
-            "CustomContainerConfig" => first(&mut f.custom_container_config, || {
+            "CustomContainerConfig" => first_boxed(&mut f.custom_container_config, || {
                 r.section("CustomContainerConfig", entry, |map| container(r, map))
             }),
             key if FUNCTION_PROPERTIES.contains(&key) => f.untyped.push(r.raw_key(key, entry)),
             key => f.unknown.push(r.raw_key(key, entry)),
         }
     }
-    f.initializer = sections::fc2_initializer(initializer, initialization_timeout);
+    f.initializer = sections::fc2_initializer(initializer, initialization_timeout).map(Box::new);
 }
 
 /// A key of [`FUNCTION_PROPERTIES`] as the `'static` name a field carries.
@@ -485,7 +487,6 @@ fn custom_domain(r: &Reader, key: NodeId, map: NodeId) -> CustomDomain {
 
 fn fun_routes(r: &Reader, map: NodeId) -> Vec<Route> {
     r.entries(map)
-        .into_iter()
         .map(|(path, entry)| {
             let mut route = Route {
                 declared: r.span(entry.key),

@@ -24,7 +24,7 @@ pub mod yaml;
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::{FileKind, TemplateError};
 pub use model::*;
-pub use read::is_computed;
+pub use read::{VISIT_BUDGET, is_computed};
 pub use source::{
     Found, Source, TEMPLATE_NAMES, display_path, file_kind, find_templates, load, normalize,
     templates_in,
@@ -191,8 +191,8 @@ pub fn detect(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Format> {
     let whole = Span {
-        start: Pos { line: 1, col: 0 },
-        end: Pos { line: 1, col: 0 },
+        start: Pos::new(1, 0),
+        end: Pos::new(1, 0),
     };
     let Some(root) = doc.root else {
         diagnostics.push(Diagnostic::error(

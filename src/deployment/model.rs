@@ -176,7 +176,8 @@ pub enum Origin {
     },
 }
 
-/// One function.
+/// One function. Its larger sections are boxed: most functions have few of them, and a
+/// thousand-function template should not carry kilobytes of empty slots per function.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Function {
     pub origin: Origin,
@@ -192,7 +193,7 @@ pub struct Function {
     pub description: Option<Field<String>>,
     pub runtime: Option<Field<String>>,
     pub handler: Option<Field<String>>,
-    pub code: Option<Field<Code>>,
+    pub code: Option<Box<Field<Code>>>,
     pub memory_size: Option<Field<i64>>,
     pub timeout: Option<Field<i64>>,
     pub instance_concurrency: Option<Field<i64>>,
@@ -204,13 +205,13 @@ pub struct Function {
     /// FC 3.0's `instanceLifecycleConfig.initializer`; FC 2.0's `Initializer` and
     /// `InitializationTimeout` (the field is then the `Initializer` key, or the timeout's when
     /// there is only a timeout).
-    pub initializer: Option<Field<LifecycleHook>>,
+    pub initializer: Option<Box<Field<LifecycleHook>>>,
     /// `instanceLifecycleConfig` as written: preStop, FC 2.0's preFreeze, other hooks.
-    pub instance_lifecycle_config: Option<Field<InstanceLifecycleConfig>>,
-    pub custom_runtime_config: Option<Field<CustomRuntimeConfig>>,
+    pub instance_lifecycle_config: Option<Box<Field<InstanceLifecycleConfig>>>,
+    pub custom_runtime_config: Option<Box<Field<CustomRuntimeConfig>>>,
     /// FC 2.0's `CAPort`, which FC 3.0 moved to `customRuntimeConfig.port`.
     pub ca_port: Option<Field<i64>>,
-    pub custom_container_config: Option<Field<CustomContainerConfig>>,
+    pub custom_container_config: Option<Box<Field<CustomContainerConfig>>>,
     pub layers: Option<Field<Strings>>,
     /// Fun's `Events`, an s.yaml's `triggers`.
     pub triggers: Option<Field<Vec<Trigger>>>,
@@ -218,9 +219,9 @@ pub struct Function {
     /// their [`Service`].
     pub role: Option<Field<String>>,
     pub internet_access: Option<Field<bool>>,
-    pub log_config: Option<Field<LogConfig>>,
-    pub vpc_config: Option<Field<VpcConfig>>,
-    pub nas_config: Option<Field<NasConfig>>,
+    pub log_config: Option<Box<Field<LogConfig>>>,
+    pub vpc_config: Option<Box<Field<VpcConfig>>>,
+    pub nas_config: Option<Box<Field<NasConfig>>>,
     pub tags: Option<Field<Vec<Tag>>>,
     /// Keys the format defines that the model keeps as written (`gpuConfig`, `scalingConfig`,
     /// `asyncInvokeConfig`, …).
@@ -378,7 +379,8 @@ pub struct Trigger {
     pub trigger_type: Option<Field<String>>,
     /// The type, when it is a literal the model knows.
     pub kind: Option<TriggerKind>,
-    pub config: Option<Field<TriggerConfig>>,
+    /// Boxed: configs are large, and a template may have thousands of triggers.
+    pub config: Option<Box<Field<TriggerConfig>>>,
     pub qualifier: Option<Field<String>>,
     pub invocation_role: Option<Field<String>>,
     pub source_arn: Option<Field<String>>,
@@ -427,10 +429,6 @@ impl TriggerKind {
 }
 
 /// A trigger's configuration, by type (the FC 3.0 SDK's `*TriggerConfig` models).
-#[expect(
-    clippy::large_enum_variant,
-    reason = "built once per template and read in place, never moved in bulk"
-)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum TriggerConfig {
     Http(HttpTriggerConfig),
@@ -606,12 +604,12 @@ impl Function {
     pub fn port(&self) -> Option<&Field<i64>> {
         let runtime = self
             .custom_runtime_config
-            .as_ref()
+            .as_deref()
             .and_then(Field::literal)
             .and_then(|c| c.port.as_ref());
         let container = self
             .custom_container_config
-            .as_ref()
+            .as_deref()
             .and_then(Field::literal)
             .and_then(|c| c.port.as_ref());
         runtime.or(self.ca_port.as_ref()).or(container)
@@ -619,7 +617,7 @@ impl Function {
 
     /// The initializer, when it is written as a mapping (or FC 2.0's keys).
     pub fn initializer(&self) -> Option<&LifecycleHook> {
-        self.initializer.as_ref().and_then(Field::literal)
+        self.initializer.as_deref().and_then(Field::literal)
     }
 
     /// The `preStop` hook.
@@ -637,7 +635,7 @@ impl Function {
 
     fn lifecycle(&self) -> Option<&InstanceLifecycleConfig> {
         self.instance_lifecycle_config
-            .as_ref()
+            .as_deref()
             .and_then(Field::literal)
     }
 

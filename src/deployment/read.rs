@@ -9,7 +9,7 @@ use super::yaml::{self, Document, Entry, Style};
 /// Entries and list items the readers visit at most. A 1 MB template holds a few hundred
 /// thousand; only aliases and merge keys, which share one node among many places, can make a
 /// small file reach this, and then the rest is left unread rather than read for minutes.
-pub(super) const VISIT_BUDGET: usize = 2_000_000;
+pub const VISIT_BUDGET: usize = 1_000_000;
 
 pub(super) struct Reader<'d> {
     pub doc: &'d Document,
@@ -47,7 +47,7 @@ impl<'d> Reader<'d> {
             if node.tagged || node.value != yaml::Value::Str {
                 return id;
             }
-            let Some(path) = node.text.as_deref().and_then(vars_path) else {
+            let Some(path) = self.doc.text(id).and_then(vars_path) else {
                 return id;
             };
             match self.lookup(vars, path) {
@@ -103,18 +103,11 @@ impl<'d> Reader<'d> {
 
     /// The entries of a mapping (its own, then merged ones), with their key text; keys that are
     /// not scalars are left out. Stops when the visit budget is spent.
-    pub fn entries(&self, map: NodeId) -> Vec<(&'d str, Entry)> {
+    pub fn entries(&self, map: NodeId) -> impl Iterator<Item = (&'d str, Entry)> + '_ {
         let doc = self.doc;
-        let mut out = Vec::new();
-        for entry in doc.entries(map) {
-            if !self.spend(map) {
-                break;
-            }
-            if let Some(key) = doc.text(entry.key) {
-                out.push((key, entry));
-            }
-        }
-        out
+        doc.entries(map)
+            .take_while(move |_| self.spend(map))
+            .filter_map(move |entry| Some((doc.text(entry.key)?, entry)))
     }
 
     /// The items of a list, within the visit budget.
@@ -135,10 +128,11 @@ impl<'d> Reader<'d> {
     /// `strings` says such strings count.
     fn computed(&self, id: NodeId) -> Option<String> {
         let node = self.doc.node(id);
+        let text = self.doc.text(id);
         if node.tagged {
-            return Some(node.text.clone().unwrap_or_default());
+            return Some(text.unwrap_or_default().to_string());
         }
-        match (&node.value, node.text.as_deref()) {
+        match (&node.value, text) {
             (yaml::Value::Str, Some(text)) if is_computed(text) => Some(text.to_string()),
             _ => None,
         }
@@ -146,7 +140,7 @@ impl<'d> Reader<'d> {
 
     pub fn found(&self, id: NodeId) -> Found {
         let node = self.doc.node(id);
-        let text = || node.text.clone().unwrap_or_default();
+        let text = || self.doc.text(id).unwrap_or_default().to_string();
         match &node.value {
             yaml::Value::Null => Found::Null,
             yaml::Value::Bool(b) => Found::Bool(*b),
@@ -177,9 +171,9 @@ impl<'d> Reader<'d> {
 
     pub fn string(&self, id: NodeId) -> Value<String> {
         let id = self.resolve(id);
-        let text = self.doc.node(id).text.clone();
+        let text = self.doc.text(id);
         self.typed(id, |value| match value {
-            yaml::Value::Str => text,
+            yaml::Value::Str => text.map(str::to_string),
             _ => None,
         })
     }
@@ -187,13 +181,13 @@ impl<'d> Reader<'d> {
     /// A scalar of any type as the text it is written with (environment variables, tags).
     pub fn scalar_text(&self, id: NodeId) -> Value<String> {
         let id = self.resolve(id);
-        let text = self.doc.node(id).text.clone();
+        let text = self.doc.text(id);
         self.typed(id, |value| match value {
             yaml::Value::Str
             | yaml::Value::Int(_)
             | yaml::Value::BigInt
             | yaml::Value::Float(_)
-            | yaml::Value::Bool(_) => text,
+            | yaml::Value::Bool(_) => text.map(str::to_string),
             _ => None,
         })
     }
@@ -267,7 +261,6 @@ impl<'d> Reader<'d> {
     /// Every entry of a mapping as a kept key (`vars`, `template`).
     pub fn raw_keys(&self, map: NodeId) -> Vec<UnknownKey> {
         self.entries(map)
-            .into_iter()
             .map(|(key, entry)| self.raw_key(key, entry))
             .collect()
     }
@@ -304,7 +297,10 @@ impl<'d> Reader<'d> {
         let node = self.doc.node(self.resolve(entry.value));
         if !node.tagged
             && node.value == yaml::Value::Str
-            && node.text.as_deref().is_some_and(is_auto)
+            && self
+                .doc
+                .text(self.resolve(entry.value))
+                .is_some_and(is_auto)
         {
             return self.field(name, entry, Value::Literal(auto(), node.span));
         }
@@ -322,6 +318,13 @@ impl<'d> Reader<'d> {
 pub fn first<T>(slot: &mut Option<T>, value: impl FnOnce() -> T) {
     if slot.is_none() {
         *slot = Some(value());
+    }
+}
+
+/// [`first`] for a slot that holds its value boxed.
+pub fn first_boxed<T>(slot: &mut Option<Box<T>>, value: impl FnOnce() -> T) {
+    if slot.is_none() {
+        *slot = Some(Box::new(value()));
     }
 }
 

@@ -18,7 +18,6 @@ pub(super) fn environment(
 ) -> Field<Vec<EnvironmentVariable>> {
     r.section(name, entry, |map| {
         r.entries(map)
-            .into_iter()
             .map(|(key, entry)| EnvironmentVariable {
                 name: key.to_string(),
                 key: r.span(entry.key),
@@ -141,7 +140,7 @@ pub(super) fn json_strings(r: &Reader, id: NodeId) -> Value<Strings> {
     if node.tagged || node.value != yaml::Value::Str {
         return r.strings(id);
     }
-    let text = node.text.as_deref().unwrap_or("");
+    let text = r.doc.text(id).unwrap_or("");
     match r.string(id) {
         Value::Literal(_, span) => match serde_json::from_str::<Vec<String>>(text) {
             Ok(items) => Value::Literal(

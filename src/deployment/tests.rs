@@ -10,13 +10,13 @@ fn deployment(name: &str, text: &str) -> Deployment {
 }
 
 fn line(value: &Value<impl std::fmt::Debug>) -> usize {
-    value.span().start.line
+    value.span().start.line()
 }
 
-fn literal<T: Clone>(field: &Option<Field<T>>) -> T {
+fn literal<T: Clone, S: AsRef<Field<T>>>(field: &Option<S>) -> T {
     field
         .as_ref()
-        .and_then(Field::literal)
+        .and_then(|f| f.as_ref().literal())
         .cloned()
         .expect("a literal value")
 }
@@ -417,19 +417,21 @@ fn one_detection_for_every_reader() {
 
 #[test]
 fn aliases_that_expand_past_the_budget_stop_reading_and_say_where() {
-    let mut text = String::from("edition: 3.0.0\nvars:\n  p: &p\n    functionName: f\n");
-    for i in 0..20_000 {
-        text.push_str(&format!("    k{i}: 1\n"));
+    // 300 functions each alias one environment of 5,000 variables: 1.5 million entries.
+    let mut text = String::from("edition: 3.0.0\nvars:\n  env: &env\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("    V{i}: x\n"));
     }
     text.push_str("resources:\n");
-    for i in 0..200 {
-        text.push_str(&format!("  r{i}: {{ component: fc3, props: *p }}\n"));
+    for i in 0..300 {
+        text.push_str(&format!(
+            "  r{i}: {{ component: fc3, props: {{ functionName: f{i}, environmentVariables: *env }} }}\n"
+        ));
     }
     let d = deployment("s.yaml", &text);
-    // Reading every copy would visit four million entries.
     assert!(d.truncated.is_some());
     assert!(
-        d.functions.len() < 200,
+        d.functions.len() < 300,
         "{} functions read",
         d.functions.len()
     );

@@ -111,7 +111,7 @@ pub(super) fn fun_event(r: &Reader, name: &str, entry: Entry) -> Trigger {
                 }),
             }
         }
-        trigger.config = Some(config);
+        trigger.config = Some(Box::new(config));
     }
     trigger
 }
@@ -159,9 +159,9 @@ pub(super) fn devs_trigger(r: &Reader, item: NodeId, edition: Edition) -> Trigge
             Edition::V3 => "triggerConfig",
             Edition::V1 => "config",
         };
-        trigger.config = Some(r.section(name, entry, |map| {
+        trigger.config = Some(Box::new(r.section(name, entry, |map| {
             config(r, map, kind.as_ref(), Spelling::Camel, &mut Vec::new())
-        }));
+        })));
     }
     trigger
 }
@@ -278,7 +278,6 @@ fn config<'d>(
             if spelling == Spelling::Pascal {
                 trigger_level.extend(
                     r.entries(map)
-                        .into_iter()
                         .filter(|(key, _)| FUN_TRIGGER_LEVEL.contains(key)),
                 );
             }

@@ -135,6 +135,13 @@ impl<T> Field<T> {
     }
 }
 
+/// So that code takes a field whether it is held boxed or not.
+impl<T> AsRef<Field<T>> for Field<T> {
+    fn as_ref(&self) -> &Field<T> {
+        self
+    }
+}
+
 impl Field<String> {
     pub fn as_str(&self) -> Option<&str> {
         self.value.as_str()

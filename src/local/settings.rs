@@ -167,8 +167,8 @@ impl Read<'_> {
         let span = field.span();
         let unusable = |found: String| TemplateError::Unusable {
             file: self.file.to_string(),
-            line: span.start.line,
-            column: span.start.col + 1,
+            line: span.start.line(),
+            column: span.start.col() + 1,
             setting: field.name.to_string(),
             found,
         };

@@ -361,3 +361,55 @@ fn inside_a_project_the_rust_rules_apply_to_its_functions_only() {
     );
     assert!(stderr.contains("2 errors, 1 warning"), "{stderr}");
 }
+
+#[test]
+fn a_template_path_that_is_no_file_is_named_for_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str| {
+        let out = cargo_fc(dir.path(), &["check", "--template", name]);
+        (out.status.code(), text(&out.stderr))
+    };
+    std::fs::create_dir(dir.path().join("folder.yml")).unwrap();
+    let (code, stderr) = run("folder.yml");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("template folder.yml is a directory, not a file"),
+        "{stderr}"
+    );
+    // A FIFO is refused without being opened: opening it would wait for a writer forever.
+    let fifo = dir.path().join("pipe.yml");
+    let status = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let (code, stderr) = run("pipe.yml");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("is a FIFO (named pipe), not a file"),
+        "{stderr}"
+    );
+    std::os::unix::fs::symlink("b.yml", dir.path().join("a.yml")).unwrap();
+    std::os::unix::fs::symlink("a.yml", dir.path().join("b.yml")).unwrap();
+    let (code, stderr) = run("a.yml");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("a.yml is a symbolic link that loops back on itself"),
+        "{stderr}"
+    );
+    let (_, stderr) = run("missing.yml");
+    assert!(
+        stderr.contains("template missing.yml does not exist"),
+        "{stderr}"
+    );
+    // Found next to a package the same way: a folder named s.yaml is not skipped silently.
+    let project = project("");
+    std::fs::create_dir(project.path().join("s.yaml")).unwrap();
+    let out = cargo_fc(project.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("s.yaml is a directory"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -485,8 +485,10 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Document> 
 fn syntax_error(text: &str, error: &granit_parser::ScanError) -> Diagnostic {
     let marker = error.marker();
     let at = Pos::new(marker.line().max(1), marker.col());
-    // The scanner often notices a tab a line late or calls it part of a scalar; point at the tab.
-    if let Some(tab) = indentation_tab(text, at.line()) {
+    let info = error.info();
+    // The scanner often notices a tab lines late (blank lines between) or calls it part of a
+    // scalar; the problem is the tab, on its own line.
+    if let Some(tab) = indentation_tab(text, at.line(), info.contains("tab")) {
         return Diagnostic::new(
             Severity::Error,
             "yaml-tab",
@@ -498,7 +500,6 @@ fn syntax_error(text: &str, error: &granit_parser::ScanError) -> Diagnostic {
             "YAML indents with spaces only: replace the tab with spaces",
         );
     }
-    let info = error.info();
     let message = if info.is_empty() {
         "invalid YAML".to_string()
     } else {
@@ -516,12 +517,14 @@ fn syntax_error(text: &str, error: &granit_parser::ScanError) -> Diagnostic {
     )
 }
 
-/// A tab in the leading whitespace of line `line` or the one after it.
-fn indentation_tab(text: &str, line: usize) -> Option<Pos> {
+/// A tab in the leading whitespace of line `line` or the one after it; with `anywhere_after`
+/// (the scanner said it found a tab), of any line from `line` on.
+fn indentation_tab(text: &str, line: usize, anywhere_after: bool) -> Option<Pos> {
+    let lines = if anywhere_after { usize::MAX } else { 2 };
     text.lines()
         .enumerate()
         .skip(line.saturating_sub(1))
-        .take(2)
+        .take(lines)
         .find_map(|(index, content)| {
             let indent = content
                 .char_indices()
@@ -864,6 +867,14 @@ mod tests {
         assert!(parse("a:\n  b: 1\n\tc: 2\n", &mut diagnostics).is_none());
         assert_eq!(diagnostics[0].rule, "yaml-tab");
         assert_eq!((diagnostics[0].line, diagnostics[0].column), (3, 1));
+    }
+
+    #[test]
+    fn a_tab_noticed_lines_late_is_reported_on_its_own_line() {
+        let mut diagnostics = Vec::new();
+        assert!(parse("a:\n  b: x\n\n\n\tc: 2\n", &mut diagnostics).is_none());
+        assert_eq!(diagnostics[0].rule, "yaml-tab");
+        assert_eq!((diagnostics[0].line, diagnostics[0].column), (5, 1));
     }
 
     #[test]

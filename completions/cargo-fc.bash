@@ -43,6 +43,9 @@ _cargo__fc() {
             cargo__fc__subcmd__fc,image)
                 cmd="cargo__fc__subcmd__fc__subcmd__image"
                 ;;
+            cargo__fc__subcmd__fc,invoke)
+                cmd="cargo__fc__subcmd__fc__subcmd__invoke"
+                ;;
             cargo__fc__subcmd__fc,local)
                 cmd="cargo__fc__subcmd__fc__subcmd__local"
                 ;;
@@ -72,6 +75,9 @@ _cargo__fc() {
                 ;;
             cargo__fc__subcmd__fc__subcmd__help,image)
                 cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__image"
+                ;;
+            cargo__fc__subcmd__fc__subcmd__help,invoke)
+                cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__invoke"
                 ;;
             cargo__fc__subcmd__fc__subcmd__help,local)
                 cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__local"
@@ -163,6 +169,9 @@ _cargo__fc() {
             cargo__fc__subcmd__help__subcmd__fc,image)
                 cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__image"
                 ;;
+            cargo__fc__subcmd__help__subcmd__fc,invoke)
+                cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__invoke"
+                ;;
             cargo__fc__subcmd__help__subcmd__fc,local)
                 cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__local"
                 ;;
@@ -207,8 +216,8 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc)
-            opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build pack new local check deploy completions image doctor help"
+        cargo__fc__subcmd__fc)
+            opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build pack new local check deploy invoke completions image doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -245,15 +254,15 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__build)
-            opts="-F -j -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+        cargo__fc__subcmd__fc__subcmd__build)
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --runtime)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --builder)
@@ -265,6 +274,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -315,7 +328,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__check)
+        cargo__fc__subcmd__fc__subcmd__check)
             opts="-v -q -p -h -V --template --deny-warnings --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -357,7 +370,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__completions)
+        cargo__fc__subcmd__fc__subcmd__completions)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -395,23 +408,31 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__deploy)
-            opts="-F -v -q -p -h -V --tool --dry-run --template --no-build --builder --features --locked --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+        cargo__fc__subcmd__fc__subcmd__deploy)
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --include --tool --dry-run --template --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --tool)
-                    COMPREPLY=($(compgen -W "s fun" -- "${cur}"))
-                    return 0
-                    ;;
-                --template)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --runtime)
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --builder)
                     COMPREPLY=($(compgen -W "docker zig cargo" -- "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --features)
@@ -419,6 +440,26 @@ _cargo__fc() {
                     return 0
                     ;;
                 -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tool)
+                    COMPREPLY=($(compgen -W "s fun" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -453,7 +494,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__doctor)
+        cargo__fc__subcmd__fc__subcmd__doctor)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -491,8 +532,8 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help)
-            opts="build pack new local check deploy completions image doctor help"
+        cargo__fc__subcmd__fc__subcmd__help)
+            opts="build pack new local check deploy invoke completions image doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,7 +546,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -519,7 +560,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__check)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -533,7 +574,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__completions)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -547,7 +588,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__deploy)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__deploy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -561,7 +602,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__doctor)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -575,7 +616,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -589,7 +630,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image)
             opts="build list rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -603,7 +644,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -617,7 +658,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__list)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -631,7 +672,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__rm)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -645,7 +686,21 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__local)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__invoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__local)
             opts="invoke start"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -659,7 +714,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__invoke)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__invoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -673,7 +728,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__start)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__start)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -687,7 +742,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__new)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -701,7 +756,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__pack)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__pack)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -715,7 +770,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image)
+        cargo__fc__subcmd__fc__subcmd__image)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build list rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -753,7 +808,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__build)
             opts="-v -q -p -h -V --runtime --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -761,7 +816,7 @@ _cargo__fc() {
             fi
             case "${prev}" in
                 --runtime)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -795,7 +850,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help)
             opts="build list rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -809,7 +864,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -823,7 +878,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -837,7 +892,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__list)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -851,7 +906,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__rm)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -865,7 +920,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__list)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__list)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -903,7 +958,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__rm)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__rm)
             opts="-v -q -p -h -V --runtime --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -911,6 +966,64 @@ _cargo__fc() {
             fi
             case "${prev}" in
                 --runtime)
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --manifest-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__fc__subcmd__fc__subcmd__invoke)
+            opts="-v -q -p -h -V --event --data --region --endpoint --local --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -945,7 +1058,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local)
+        cargo__fc__subcmd__fc__subcmd__local)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version invoke start help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -983,7 +1096,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help)
             opts="invoke start help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -997,7 +1110,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1011,7 +1124,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__invoke)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__invoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1025,7 +1138,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__start)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__start)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1039,15 +1152,15 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__invoke)
-            opts="-F -j -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --event --data --tail --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__invoke)
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --event --data --tail --non-web --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --runtime)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --builder)
@@ -1059,6 +1172,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1091,6 +1208,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container-image)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1133,15 +1254,15 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__start)
-            opts="-F -j -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --port --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__start)
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --port --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --runtime)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --builder)
@@ -1153,6 +1274,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1185,6 +1310,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container-image)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1223,8 +1352,8 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__new)
-            opts="-v -q -p -h -V --http --initializer --path --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+        cargo__fc__subcmd__fc__subcmd__new)
+            opts="-v -q -p -h -V --http --initializer --container --path --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1265,15 +1394,15 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__pack)
-            opts="-F -j -o -v -q -p -h -V --runtime --builder --image --profile --debug --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --output --include --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+        cargo__fc__subcmd__fc__subcmd__pack)
+            opts="-r -F -j -o -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --output --include --container --tag --base --push --registry-user --write-template --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --runtime)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "custom custom.debian10 custom.debian11 custom.debian12" -- "${cur}"))
                     return 0
                     ;;
                 --builder)
@@ -1285,6 +1414,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1313,6 +1446,18 @@ _cargo__fc() {
                     return 0
                     ;;
                 --include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1347,7 +1492,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help)
+        cargo__fc__subcmd__help)
             opts="fc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1361,8 +1506,8 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc)
-            opts="build pack new local check deploy completions image doctor"
+        cargo__fc__subcmd__help__subcmd__fc)
+            opts="build pack new local check deploy invoke completions image doctor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1375,7 +1520,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__build)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1389,7 +1534,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__check)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1403,7 +1548,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__completions)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1417,7 +1562,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__deploy)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__deploy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1431,7 +1576,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__doctor)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1445,7 +1590,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image)
             opts="build list rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1459,7 +1604,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__build)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1473,7 +1618,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__list)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1487,7 +1632,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__rm)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1501,7 +1646,21 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__local)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__invoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__local)
             opts="invoke start"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1515,7 +1674,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__invoke)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__invoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1529,7 +1688,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__start)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__start)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1543,7 +1702,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__new)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1557,7 +1716,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__pack)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__pack)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1571,7 +1730,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

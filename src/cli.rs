@@ -1,13 +1,35 @@
 //! The command line: `cargo fc …`, which cargo runs as `cargo-fc fc …`.
 //!
-//! The doc comments here are the `--help` text.
+//! The doc comments here are the `--help` text. This is the only module that knows clap; the
+//! commands (`src/commands/`) turn these values into each stage's own options.
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::build::BuilderKind;
+use crate::deploy::DeployTool;
+use crate::platform::{RUNTIMES, Runtime};
 use crate::ui::{ColorChoice, MessageFormat};
+
+/// `--runtime ID`: one of the runtimes cargo fc builds for.
+fn runtime_parser() -> impl TypedValueParser<Value = &'static Runtime> {
+    PossibleValuesParser::new(RUNTIMES.iter().map(|r| r.id))
+        .map(|id| Runtime::find(&id).expect("the parser offers only known ids"))
+}
+
+/// `--builder NAME`.
+fn builder_parser() -> impl TypedValueParser<Value = BuilderKind> {
+    PossibleValuesParser::new(BuilderKind::names())
+        .map(|name| BuilderKind::from_name(&name).expect("the parser offers only known names"))
+}
+
+/// `--tool NAME`.
+fn tool_parser() -> impl TypedValueParser<Value = DeployTool> {
+    PossibleValuesParser::new(DeployTool::ALL.map(DeployTool::program))
+        .map(|name| DeployTool::from_program(&name).expect("the parser offers only known tools"))
+}
 
 /// cargo runs `cargo-fc fc ARGS` for `cargo fc ARGS`, so the real command sits under `fc`.
 #[derive(Debug, Parser)]
@@ -65,6 +87,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Build, pack and check, then deploy with Serverless Devs (`s`) or Fun.
     Deploy(DeployArgs),
+    /// Invoke a deployed function through FC's API (or one `cargo fc local start` serves) and print its result.
+    Invoke(InvokeArgs),
     /// Print a shell completion script for cargo-fc.
     Completions(CompletionsArgs),
     /// Manage the Docker images the docker builder compiles in.
@@ -84,39 +108,56 @@ pub enum ImageCommand {
     /// Build the builder image of a runtime (its Debian release, a C toolchain and the host's Rust) through the Docker engine.
     Build {
         /// Runtime whose image to build (default: the project's runtimes, or `custom` outside a project).
-        #[arg(long, value_name = "ID")]
-        runtime: Option<String>,
+        #[arg(long, value_name = "ID", value_parser = runtime_parser())]
+        runtime: Option<&'static Runtime>,
     },
     /// List the builder images present in the Docker engine.
     List,
     /// Remove builder images: the ones named, or all of a runtime, or all of them.
     Rm {
         /// Remove only the images of this runtime.
-        #[arg(long, value_name = "ID", conflicts_with = "images")]
-        runtime: Option<String>,
+        #[arg(long, value_name = "ID", conflicts_with = "images", value_parser = runtime_parser())]
+        runtime: Option<&'static Runtime>,
         /// Images to remove, as `cargo fc image list` shows them.
         #[arg(value_name = "IMAGE")]
         images: Vec<String>,
     },
 }
 
+/// What `build` takes, and every command that builds first.
 #[derive(Debug, Args, Clone, Default)]
 pub struct BuildArgs {
+    #[command(flatten)]
+    pub flags: BuildFlags,
+    /// Arguments passed on to cargo after the ones cargo fc sets.
+    #[arg(last = true, value_name = "CARGO_ARGS")]
+    pub cargo_args: Vec<String>,
+}
+
+/// How to build, as cargo's own flags and cargo fc's builder choice.
+#[derive(Debug, Args, Clone, Default)]
+pub struct BuildFlags {
     /// FC runtime to build for: custom (Debian 9, glibc 2.24), custom.debian10, custom.debian11, custom.debian12.
-    #[arg(long, value_name = "ID")]
-    pub runtime: Option<String>,
+    #[arg(long, value_name = "ID", value_parser = runtime_parser())]
+    pub runtime: Option<&'static Runtime>,
     /// How to compile: docker (in a container of the runtime's Debian), zig (cargo-zigbuild, glibc pinned to the runtime's) or cargo (plain host build). Default: docker when an engine answers, else zig.
-    #[arg(long, value_enum, value_name = "BUILDER")]
+    #[arg(long, value_name = "BUILDER", value_parser = builder_parser())]
     pub builder: Option<BuilderKind>,
     /// Docker image to build in instead of the runtime's builder image (pulled if absent); its glibc is what the verify step judges.
     #[arg(long, value_name = "NAME")]
     pub image: Option<String>,
     /// Build with the given profile (default: release).
-    #[arg(long, value_name = "NAME", conflicts_with = "debug")]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["debug", "release"])]
     pub profile: Option<String>,
+    /// Build with the release profile, the default (cargo's spelling, accepted as is).
+    #[arg(short = 'r', long, conflicts_with = "debug")]
+    pub release: bool,
     /// Build with the dev profile.
     #[arg(long)]
     pub debug: bool,
+    /// Directory for all generated artifacts, as cargo's --target-dir (cargo fc's own output goes to <DIR>/fc).
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
     /// Space or comma separated list of features to activate.
     #[arg(short = 'F', long, value_name = "FEATURES")]
     pub features: Vec<String>,
@@ -141,9 +182,6 @@ pub struct BuildArgs {
     /// Skip checking the executables against the runtime (the package may then fail to start on FC).
     #[arg(long)]
     pub no_verify: bool,
-    /// Arguments passed on to cargo after the ones cargo fc sets.
-    #[arg(last = true, value_name = "CARGO_ARGS")]
-    pub cargo_args: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -159,6 +197,31 @@ pub struct PackArgs {
     /// Add assets: a file, folder or glob relative to the package, optionally `SRC:DEST` to place them under DEST in the zip (repeatable).
     #[arg(long = "include", value_name = "SRC[:DEST]")]
     pub includes: Vec<String>,
+    #[command(flatten)]
+    pub container: ContainerArgs,
+}
+
+/// `pack --container`: an image instead of a zip.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ContainerArgs {
+    /// Make a container image (custom-container function) instead of a zip, loaded into the Docker engine.
+    #[arg(long, conflicts_with = "output")]
+    pub container: bool,
+    /// The image's tag (default: the template's customContainerConfig.image, else <function>:<crate version>).
+    #[arg(long, value_name = "TAG", requires = "container")]
+    pub tag: Option<String>,
+    /// What the image is made on: `minimal` (default: the bootstrap, the libraries it links, CA certificates), `debian` (the runtime's Debian, when the engine has it) or any image in the engine.
+    #[arg(long, value_name = "BASE", requires = "container")]
+    pub base: Option<String>,
+    /// Push the image to the registry its tag names, and print the digest.
+    #[arg(long, requires = "container")]
+    pub push: bool,
+    /// User name for the registry; the password is read from standard input (default: the Docker configuration's credentials).
+    #[arg(long, value_name = "NAME", requires = "push")]
+    pub registry_user: Option<String>,
+    /// Write the pushed digest into the template's customContainerConfig.image.
+    #[arg(long, requires = "push")]
+    pub write_template: bool,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -171,6 +234,9 @@ pub struct NewArgs {
     /// Add an initializer that FC runs once per instance before the first request.
     #[arg(long)]
     pub initializer: bool,
+    /// Make a custom-container function: the templates run its image (`cargo fc pack --container`) instead of a zip.
+    #[arg(long)]
+    pub container: bool,
     /// Folder to create (default: ./NAME); it must not exist.
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
@@ -210,6 +276,12 @@ pub struct LocalCommon {
     /// Set an environment variable for the function, over the template's (repeatable).
     #[arg(long, value_name = "KEY=VALUE")]
     pub env: Vec<String>,
+    /// Run the function as a custom container: its image (`pack --container`) in the Docker engine.
+    #[arg(long)]
+    pub container: bool,
+    /// With --container, run this image (pulled if absent) instead of making the function's.
+    #[arg(long, value_name = "IMAGE", requires = "container")]
+    pub container_image: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -225,6 +297,9 @@ pub struct LocalInvokeArgs {
     /// Also print the base64 `x-fc-log-result` FC returns to a client asking for the log tail.
     #[arg(long)]
     pub tail: bool,
+    /// With --container, run it once without a web server: the event in FC_CUSTOM_CONTAINER_EVENT, its exit status the result.
+    #[arg(long, requires = "container", conflicts_with = "tail")]
+    pub non_web: bool,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -246,19 +321,18 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
 }
 
-/// The deploy tool to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DeployTool {
-    /// Serverless Devs: `s deploy -y`.
-    S,
-    /// Fun: `fun deploy -y -t FILE`.
-    Fun,
-}
-
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct DeployArgs {
+    #[command(flatten)]
+    pub build: BuildFlags,
+    /// Deploy the bootstrap the last build left instead of building first.
+    #[arg(long)]
+    pub no_build: bool,
+    /// Add assets to the package, as `cargo fc pack --include` (repeatable).
+    #[arg(long = "include", value_name = "SRC[:DEST]")]
+    pub includes: Vec<String>,
     /// The deploy tool (default: `s` for an s.yaml, `fun` for a Fun template.yml).
-    #[arg(long, value_enum, value_name = "TOOL")]
+    #[arg(long, value_name = "TOOL", value_parser = tool_parser())]
     pub tool: Option<DeployTool>,
     /// Print the command and the package it would deploy, and run nothing.
     #[arg(long)]
@@ -266,21 +340,30 @@ pub struct DeployArgs {
     /// The template to deploy (default: the one next to the package).
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
-    /// Deploy the bootstrap the last build left instead of building first.
-    #[arg(long)]
-    pub no_build: bool,
-    /// How to compile: zig (cargo-zigbuild, glibc pinned to the runtime's) or cargo (plain host build).
-    #[arg(long, value_enum, value_name = "BUILDER")]
-    pub builder: Option<BuilderKind>,
-    /// Space or comma separated list of features to activate.
-    #[arg(short = 'F', long, value_name = "FEATURES")]
-    pub features: Vec<String>,
-    /// Assert that Cargo.lock will remain unchanged.
-    #[arg(long)]
-    pub locked: bool,
     /// Arguments passed on to the deploy tool after the ones cargo fc sets.
     #[arg(last = true, value_name = "TOOL_ARGS")]
     pub tool_args: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InvokeArgs {
+    /// The FC function to invoke.
+    pub function: String,
+    /// Read the event from this file.
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub event: Option<PathBuf>,
+    /// The event itself (default: standard input when it is not a terminal, else empty).
+    #[arg(long, value_name = "STRING")]
+    pub data: Option<String>,
+    /// The region (default: the template's `region`, else ALIBABA_CLOUD_REGION_ID).
+    #[arg(long, value_name = "ID")]
+    pub region: Option<String>,
+    /// The API endpoint instead of the region's, e.g. a VPC endpoint or http://127.0.0.1:PORT.
+    #[arg(long, value_name = "URL", conflicts_with = "local")]
+    pub endpoint: Option<String>,
+    /// Invoke the function `cargo fc local start` serves on 127.0.0.1:PORT (default 8000).
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "8000")]
+    pub local: Option<u16>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -297,21 +380,22 @@ pub const COMPLETION_BIN: &str = "cargo-fc";
 /// The completion script of `shell` for `cargo-fc`.
 pub fn completion_script(shell: clap_complete::Shell) -> String {
     use clap::CommandFactory;
-    let mut command = CargoCli::command().name(COMPLETION_BIN);
+    let mut command = CargoCli::command()
+        .name(COMPLETION_BIN)
+        .bin_name(COMPLETION_BIN)
+        .display_name(COMPLETION_BIN);
     // Generated into memory: clap_complete panics when its writer fails (a closed pipe).
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, COMPLETION_BIN, &mut script);
-    String::from_utf8(script).expect("clap_complete writes UTF-8")
-}
-
-/// `cargo fc completions SHELL`.
-pub fn print_completions(args: &CompletionsArgs) -> crate::error::Result<()> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    // A closed stdout (piped into `head`) is the reader's choice, not an error of ours.
-    let _ = stdout.write_all(completion_script(args.shell).as_bytes());
-    let _ = stdout.flush();
-    Ok(())
+    let script = String::from_utf8(script).expect("clap_complete writes UTF-8");
+    match shell {
+        // clap_complete's bash script names its dispatch states after the program name with
+        // `-` as `__` (`cargo__fc`), but its case arms after the bin name with every `-` as
+        // `__subcmd__` (`cargo__subcmd__fc`): with a hyphenated name no arm ever matches and
+        // bash falls back to file names after the first word. One spelling makes them meet.
+        clap_complete::Shell::Bash => script.replace("cargo__subcmd__fc", "cargo__fc"),
+        _ => script,
+    }
 }
 
 #[cfg(test)]

@@ -5,17 +5,160 @@
 //! cargo fc never reads, prints or stores credentials: the tool reads its own configuration
 //! (`s config add`, `fun config`) and inherits the environment untouched.
 
-use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+pub mod api;
 
-use serde_json::json;
+use std::fmt;
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use crate::check::{self, Format};
-use crate::cli::{BuildArgs, DeployArgs, DeployTool, PackArgs};
-use crate::error::{Error, Result};
-use crate::project::{self, Project, Selection};
+use crate::error::{Exit, Failure, Result, failure_any};
+use crate::project::Project;
 use crate::ui::Ui;
+
+/// Why deploying did not happen or did not succeed.
+#[derive(Debug)]
+pub enum DeployError {
+    /// `--template` names no file.
+    TemplateMissing { path: PathBuf },
+    /// No template next to the package.
+    NoTemplate,
+    /// More than one template, and nothing says which.
+    SeveralTemplates { names: Vec<String> },
+    /// The tool asked for cannot read the template's format.
+    WrongTool {
+        tool: DeployTool,
+        template: String,
+        format: Format,
+    },
+    /// The tool is not installed.
+    ToolMissing { tool: DeployTool },
+    /// The tool could not be started.
+    CannotRun { program: PathBuf, why: String },
+    /// The tool ran and failed; `status` is its own exit status.
+    ToolFailed {
+        tool: DeployTool,
+        command_line: String,
+        status: i32,
+    },
+}
+
+impl fmt::Display for DeployError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeployError::TemplateMissing { path } => {
+                write!(f, "template {} does not exist", path.display())
+            }
+            DeployError::NoTemplate => write!(
+                f,
+                "nothing to deploy with: no {} next to the package",
+                check::TEMPLATE_NAMES.join(", ")
+            ),
+            DeployError::SeveralTemplates { names } => write!(
+                f,
+                "{} templates found ({}); which one should be deployed?",
+                names.len(),
+                names.join(", ")
+            ),
+            DeployError::WrongTool {
+                tool,
+                template,
+                format,
+            } => write!(
+                f,
+                "`{}` cannot deploy {template}, a {}",
+                tool.program(),
+                format.describe()
+            ),
+            DeployError::ToolMissing { tool } => write!(
+                f,
+                "`{}` is not on PATH, so nothing can be deployed with it",
+                tool.program()
+            ),
+            DeployError::CannotRun { program, why } => {
+                write!(f, "could not run {}: {why}", program.display())
+            }
+            DeployError::ToolFailed {
+                command_line,
+                status,
+                ..
+            } => write!(f, "`{command_line}` failed with exit status {status}"),
+        }
+    }
+}
+
+impl Failure for DeployError {
+    fn exit(&self) -> Exit {
+        match self {
+            DeployError::TemplateMissing { .. }
+            | DeployError::NoTemplate
+            | DeployError::SeveralTemplates { .. }
+            | DeployError::WrongTool { .. } => Exit::Usage,
+            DeployError::ToolMissing { .. } | DeployError::CannotRun { .. } => Exit::Tool,
+            DeployError::ToolFailed { .. } => Exit::Deploy,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            DeployError::TemplateMissing { .. } => "deploy.template-missing",
+            DeployError::NoTemplate => "deploy.no-template",
+            DeployError::SeveralTemplates { .. } => "deploy.several-templates",
+            DeployError::WrongTool { .. } => "deploy.wrong-tool",
+            DeployError::ToolMissing { .. } => "deploy.tool-missing",
+            DeployError::CannotRun { .. } => "deploy.cannot-run",
+            DeployError::ToolFailed { .. } => "deploy.tool-failed",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(match self {
+            DeployError::TemplateMissing { .. } => {
+                "pass --template the path of a template.yml or s.yaml".into()
+            }
+            DeployError::NoTemplate => "write an s.yaml (Serverless Devs) or template.yml (Fun), set `template` in [package.metadata.fc], or pass --template FILE".into(),
+            DeployError::SeveralTemplates { .. } => {
+                "pass --template FILE, or select one package with -p".into()
+            }
+            DeployError::WrongTool { format, .. } => format!(
+                "deploy it with `--tool {}`, or pass --template a file `{}` reads",
+                DeployTool::for_format(*format).program(),
+                DeployTool::other(DeployTool::for_format(*format)).program()
+            ),
+            DeployError::ToolMissing { tool } => format!(
+                "install it with `npm install -g {}`, then run cargo fc deploy again; `cargo fc pack` makes the zip to deploy by other means",
+                tool.npm_package()
+            ),
+            DeployError::CannotRun { .. } => {
+                "check that the file is an executable program".into()
+            }
+            DeployError::ToolFailed { tool, .. } => format!(
+                "the messages above are {}'s; cargo fc exits with {} for a failed deployment",
+                tool.program(),
+                Exit::Deploy.code()
+            ),
+        })
+    }
+
+    fn details(&self) -> serde_json::Value {
+        match self {
+            DeployError::ToolFailed {
+                tool,
+                command_line,
+                status,
+            } => serde_json::json!({
+                "tool": tool.program(),
+                "command": command_line,
+                "status": status,
+            }),
+            DeployError::ToolMissing { tool } => serde_json::json!({ "tool": tool.program() }),
+            _ => serde_json::Value::Null,
+        }
+    }
+
+    failure_any!();
+}
 
 /// What deploying means here: a program, its arguments, and the folder to run it in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +169,22 @@ pub struct Plan {
     pub cwd: PathBuf,
 }
 
+/// The deploy tool to hand the package to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeployTool {
+    /// Serverless Devs: `s deploy -y`.
+    S,
+    /// Fun: `fun deploy -y -t FILE`.
+    Fun,
+}
+
 impl DeployTool {
+    pub const ALL: [DeployTool; 2] = [DeployTool::S, DeployTool::Fun];
+
+    pub fn from_program(name: &str) -> Option<DeployTool> {
+        Self::ALL.into_iter().find(|tool| tool.program() == name)
+    }
+
     pub fn program(self) -> &'static str {
         match self {
             DeployTool::S => "s",
@@ -49,6 +207,27 @@ impl DeployTool {
         } else {
             DeployTool::Fun
         }
+    }
+
+    fn other(self) -> Self {
+        match self {
+            DeployTool::S => DeployTool::Fun,
+            DeployTool::Fun => DeployTool::S,
+        }
+    }
+
+    /// Whether a file of this name is one the tool reads by default.
+    fn reads_by_name(self, path: &Path) -> bool {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        match self {
+            DeployTool::S => matches!(name, "s.yaml" | "s.yml"),
+            DeployTool::Fun => matches!(name, "template.yml" | "template.yaml"),
+        }
+    }
+
+    /// The tool on PATH.
+    pub fn locate(self) -> Result<PathBuf, DeployError> {
+        which::which(self.program()).map_err(|_| DeployError::ToolMissing { tool: self })
     }
 }
 
@@ -80,32 +259,61 @@ impl Plan {
     /// The command as a shell would take it.
     pub fn command_line(&self) -> String {
         std::iter::once(self.tool.program().to_string())
-            .chain(self.args.iter().map(|a| shell_quote(a)))
+            .chain(self.args.iter().map(|a| crate::ui::shell_quote(a)))
             .collect::<Vec<_>>()
             .join(" ")
     }
-}
 
-fn shell_quote(arg: &str) -> String {
-    let plain = !arg.is_empty()
-        && arg
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
-    if plain {
-        arg.to_string()
-    } else {
-        format!("'{}'", arg.replace('\'', r"'\''"))
+    /// Runs the tool in the template's folder, its output streaming through. Under
+    /// `--message-format json` its stdout goes to stderr, so that stdout stays JSON.
+    pub fn run(&self, program: &Path, ui: &Ui) -> Result<(), DeployError> {
+        ui.status(
+            "Deploying",
+            format!("{} (in {})", self.command_line(), self.cwd.display()),
+        );
+        let mut command = Command::new(program);
+        command.args(&self.args).current_dir(&self.cwd);
+        if ui.is_json() {
+            command.stdout(Stdio::from(
+                std::io::stderr()
+                    .as_fd()
+                    .try_clone_to_owned()
+                    .map_err(|e| DeployError::CannotRun {
+                        program: program.to_path_buf(),
+                        why: crate::error::describe_io(&e),
+                    })?,
+            ));
+        }
+        // The tool gets the terminal's Ctrl-C itself; cargo fc waits for it to stop.
+        let _deferred = crate::interrupt::Guard::new();
+        let status = command.status().map_err(|e| DeployError::CannotRun {
+            program: program.to_path_buf(),
+            why: crate::error::describe_io(&e),
+        })?;
+        if status.success() {
+            return Ok(());
+        }
+        Err(DeployError::ToolFailed {
+            tool: self.tool,
+            command_line: self.command_line(),
+            status: crate::build::status_code(status).unwrap_or(1),
+        })
     }
 }
 
-/// The template to deploy and the indexes of the functions it should declare.
-fn pick_template(project: &Project, flag: Option<&Path>) -> Result<(PathBuf, Vec<usize>)> {
+/// The template to deploy with `tool` (the template's own tool when `None`), and the indexes
+/// of the functions it should declare. A tool is never handed a format it cannot read.
+pub fn pick_template(
+    project: &Project,
+    flag: Option<&Path>,
+    tool: Option<DeployTool>,
+) -> Result<(PathBuf, Vec<usize>)> {
     if let Some(path) = flag {
         if !path.is_file() {
-            return Err(
-                Error::config(format!("template {} does not exist", path.display()))
-                    .help("pass --template the path of a template.yml or s.yaml"),
-            );
+            return Err(DeployError::TemplateMissing {
+                path: path.to_path_buf(),
+            }
+            .into());
         }
         return Ok((
             check::normalize(path),
@@ -113,176 +321,43 @@ fn pick_template(project: &Project, flag: Option<&Path>) -> Result<(PathBuf, Vec
         ));
     }
     let found = check::find_templates(project)?;
-    match found.as_slice() {
-        [] => Err(Error::config(format!(
-            "nothing to deploy with: no {} next to the package",
-            check::TEMPLATE_NAMES.join(", ")
-        ))
-        .help("write an s.yaml (Serverless Devs) or template.yml (Fun), set `template` in [package.metadata.fc], or pass --template FILE")),
-        [one] => Ok((one.path.clone(), one.functions.clone())),
-        // `cargo fc new` writes both formats; Serverless Devs is the maintained tool of the two.
-        several if several.iter().filter(|f| is_devs_name(&f.path)).count() == 1 => {
-            let chosen = several
-                .iter()
-                .find(|f| is_devs_name(&f.path))
-                .expect("counted above");
-            Ok((chosen.path.clone(), chosen.functions.clone()))
-        }
-        several => {
-            let names: Vec<String> = several
-                .iter()
-                .map(|f| check::display_path(&f.path))
-                .collect();
-            Err(Error::config(format!(
-                "{} templates found ({}); which one should be deployed?",
-                several.len(),
-                names.join(", ")
-            ))
-            .help("pass --template FILE, or select one package with -p"))
-        }
-    }
-}
-
-fn is_devs_name(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|name| name == "s.yaml" || name == "s.yml")
-}
-
-/// `cargo fc deploy`.
-pub fn command(selection: &Selection, args: &DeployArgs, ui: &Ui) -> Result<()> {
-    let project = project::load(selection)?;
-    let (template, functions) = pick_template(&project, args.template.as_deref())?;
-    // The check comes first: it takes milliseconds, the build can take minutes.
-    let format = check::gate(&project, &template, &functions, ui)?;
-    let tool = args.tool.unwrap_or(DeployTool::for_format(format));
-    if DeployTool::for_format(format) != tool {
-        ui.warn(format!(
-            "{} is a {}, but --tool {} was asked for",
-            check::display_path(&template),
-            format.describe(),
-            tool.program()
-        ));
-    }
-    let plan = plan(tool, &template, &args.tool_args);
-    let subset = Project {
-        workspace_root: project.workspace_root.clone(),
-        target_dir: project.target_dir.clone(),
-        functions: functions
+    let for_tool: Vec<&check::Found> = match tool {
+        Some(tool) => found
             .iter()
-            .map(|&i| project.functions[i].clone())
+            .filter(|f| tool.reads_by_name(&f.path))
             .collect(),
+        None => found.iter().collect(),
     };
-    let zips: Vec<PathBuf> = subset
-        .functions
-        .iter()
-        .map(|f| subset.zip_path(f))
-        .collect();
-    if args.dry_run {
-        return dry_run(&plan, &zips, ui);
-    }
-    let pack_args = PackArgs {
-        build: BuildArgs {
-            builder: args.builder,
-            features: args.features.clone(),
-            locked: args.locked,
-            ..BuildArgs::default()
-        },
-        no_build: args.no_build,
-        output: None,
-        includes: Vec::new(),
+    let chosen = match (for_tool.as_slice(), found.as_slice()) {
+        ([one], _) => *one,
+        ([], []) => return Err(DeployError::NoTemplate.into()),
+        // The tool asked for reads none of the names here: what is here is for the other
+        // tool, and the check of its format says so.
+        ([], [one, ..]) => one,
+        // `cargo fc new` writes both formats; Serverless Devs is the maintained tool of the two.
+        (several, _)
+            if several
+                .iter()
+                .filter(|f| DeployTool::S.reads_by_name(&f.path))
+                .count()
+                == 1 =>
+        {
+            several
+                .iter()
+                .find(|f| DeployTool::S.reads_by_name(&f.path))
+                .expect("counted above")
+        }
+        (several, _) => {
+            return Err(DeployError::SeveralTemplates {
+                names: several
+                    .iter()
+                    .map(|f| check::display_path(&f.path))
+                    .collect(),
+            }
+            .into());
+        }
     };
-    crate::pack_functions(&subset, &pack_args, ui)?;
-    let program = which::which(tool.program()).map_err(|_| missing_tool(tool, &zips))?;
-    ui.status(
-        "Deploying",
-        format!("{} (in {})", plan.command_line(), plan.cwd.display()),
-    );
-    let status = Command::new(&program)
-        .args(&plan.args)
-        .current_dir(&plan.cwd)
-        .status()
-        .map_err(|e| {
-            Error::tool(format!("could not run {}: {e}", program.display()))
-                .help("check that the file is an executable program")
-        })?;
-    if status.success() {
-        ui.status("Deployed", format!("with {}", tool.program()));
-        ui.json(&json!({
-            "reason": "deployed",
-            "tool": tool.program(),
-            "template": template,
-            "zips": zips,
-        }));
-        return Ok(());
-    }
-    let code = match (status.code(), status.signal()) {
-        (Some(code), _) => code,
-        (None, Some(signal)) => 128 + signal,
-        (None, None) => 1,
-    };
-    Err(Error::tool(format!(
-        "`{}` failed with exit status {code}",
-        plan.command_line()
-    ))
-    .help(format!(
-        "the messages above are {}'s; cargo fc passes its exit status on",
-        tool.program()
-    ))
-    .with_exit_code(code))
-}
-
-fn missing_tool(tool: DeployTool, zips: &[PathBuf]) -> Error {
-    let packages: Vec<String> = zips.iter().map(|z| check::display_path(z)).collect();
-    Error::tool(format!(
-        "`{}` is not on PATH, so nothing was deployed",
-        tool.program()
-    ))
-    .note(format!(
-        "`cargo fc pack` already produced {}",
-        packages.join(", ")
-    ))
-    .help(format!(
-        "install it with `npm install -g {}`, then run cargo fc deploy again (or deploy the zip yourself)",
-        tool.npm_package()
-    ))
-}
-
-fn dry_run(plan: &Plan, zips: &[PathBuf], ui: &Ui) -> Result<()> {
-    let found = which::which(plan.tool.program()).ok();
-    if ui.is_json() {
-        ui.json(&json!({
-            "reason": "deploy-plan",
-            "program": plan.tool.program(),
-            "args": plan.args,
-            "cwd": plan.cwd,
-            "zips": zips,
-            "tool_found": found,
-        }));
-        return Ok(());
-    }
-    // The plan is this command's result, so it goes to stdout.
-    println!(
-        "cd {} && {}",
-        shell_quote(&plan.cwd.display().to_string()),
-        plan.command_line()
-    );
-    for zip in zips {
-        let state = if zip.is_file() {
-            ""
-        } else {
-            " (not built yet)"
-        };
-        println!("package: {}{state}", zip.display());
-    }
-    if found.is_none() {
-        ui.warn(format!(
-            "`{}` is not on PATH: install it with `npm install -g {}`",
-            plan.tool.program(),
-            plan.tool.npm_package()
-        ));
-    }
-    ui.status("Dry run", "nothing was built or deployed");
-    Ok(())
+    Ok((chosen.path.clone(), chosen.functions.clone()))
 }
 
 #[cfg(test)]

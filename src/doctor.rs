@@ -6,7 +6,7 @@
 //! report cannot disagree with what `cargo fc build` or `deploy` then does. Doctor reports; it
 //! fails (exit 5) only when `cargo fc build` could not build here at all.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -14,15 +14,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 
-use crate::build::docker::{self, Engine};
 use crate::build::image::{self, Toolchain};
 use crate::build::zig::{self, ZigSource};
 use crate::build::{BuilderKind, cargo};
-use crate::cli::DeployTool;
-use crate::error::{Error, Result};
+use crate::deploy::DeployTool;
+use crate::engine::{self, Engine};
+use crate::error::{Exit, Failure, failure_any};
 use crate::platform::Runtime;
-use crate::project::{self, Project, Selection};
-use crate::ui::Ui;
+use crate::project::{self, Project, ProjectError, Selection};
 
 /// How long a tool may take to print its version. `s -v` starts Node and can take seconds; a
 /// version is not worth more than this.
@@ -178,23 +177,33 @@ impl Report {
     }
 }
 
-/// `cargo fc doctor`.
-pub fn command(selection: &Selection, ui: &Ui) -> Result<()> {
-    let report = examine(selection);
-    if ui.is_json() {
-        ui.json(&report.to_json());
-    } else {
-        let mut stdout = std::io::stdout().lock();
-        // A closed stdout (piped into `head`) is the reader's choice, not an error of ours.
-        let _ = stdout.write_all(report.render(ui.color()).as_bytes());
-        let _ = stdout.flush();
+/// No builder can run here: what `doctor` ends with then (exit 5).
+#[derive(Debug)]
+pub struct CannotBuild;
+
+impl std::fmt::Display for CannotBuild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("cargo fc cannot build here: no builder is usable")
     }
-    if report.can_build {
-        Ok(())
-    } else {
-        Err(Error::tool("cargo fc cannot build here: no builder is usable")
-            .help("follow the fixes marked ✗ above; `pip install ziglang cargo-zigbuild` is the quickest"))
+}
+
+impl Failure for CannotBuild {
+    fn exit(&self) -> Exit {
+        Exit::Tool
     }
+
+    fn kind(&self) -> &'static str {
+        "doctor.cannot-build"
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(
+            "follow the fixes marked ✗ above; `pip install ziglang cargo-zigbuild` is the quickest"
+                .into(),
+        )
+    }
+
+    failure_any!();
 }
 
 /// Looks at everything and decides nothing: the report of this machine (and of the project in
@@ -236,8 +245,27 @@ pub fn examine(selection: &Selection) -> Report {
     let runtimes = image::runtimes_of(project.as_ref().ok());
     let images = images_item(&docker, toolchain.as_ref(), &runtimes);
     let project_item = project_item(&project, expected);
+    // An engine that answers is not enough: the builder needs its image, which here must be
+    // present, buildable from a present base, or pullable.
+    let docker_problem = docker.problem.clone().or_else(|| {
+        let engine = docker.engine.as_ref()?;
+        let target_dir = project.as_ref().ok().map(|p| p.target_dir.as_path());
+        let rust = toolchain.as_ref().map(|t| t.version.as_str());
+        // What each function would build in: its runtime's builder image, or its `image`.
+        let wanted: Vec<(&Runtime, Option<&str>)> = match &project {
+            Ok(project) => project
+                .functions
+                .iter()
+                .map(|f| (f.config.runtime, f.config.image.as_deref()))
+                .collect(),
+            Err(_) => vec![(Runtime::default_runtime(), None)],
+        };
+        wanted.into_iter().find_map(|(runtime, image)| {
+            crate::build::choice::docker_problem(engine, runtime, image, rust, target_dir)
+        })
+    });
     let usable = Usable {
-        docker: docker.problem.clone(),
+        docker: docker_problem,
         zig: zig
             .problem
             .clone()
@@ -282,6 +310,8 @@ struct DockerProbe {
     item: Item,
     problem: Option<String>,
     host: String,
+    /// The connection, when an engine answers.
+    engine: Option<Engine>,
     /// The builder images present, or why they could not be listed.
     images: std::result::Result<Vec<image::Present>, String>,
 }
@@ -289,19 +319,24 @@ struct DockerProbe {
 /// The engine, through the same connection the docker builder makes (DOCKER_HOST or the
 /// default socket, a ping with a timeout, API version negotiation).
 fn examine_docker() -> DockerProbe {
-    let host = redact_host(&docker::engine_host());
-    let origin = docker::host_origin();
+    let host = redact_host(&engine::engine_host());
+    let origin = engine::host_origin();
     let engine = match Engine::connect() {
         Ok(engine) => engine,
         Err(error) => {
-            let message = redact(&error.message);
+            let message = redact(&error.to_string());
             let item = Item::new("docker", "Docker engine", Mark::Missing, message.clone())
-                .fix(error.help.clone().map(|h| redact(&h)).unwrap_or_else(|| {
-                    "start Docker, or set DOCKER_HOST to the engine's address".to_string()
-                }))
+                .fix(
+                    Failure::help(&error)
+                        .map(|h| redact(&h))
+                        .unwrap_or_else(|| {
+                            "start Docker, or set DOCKER_HOST to the engine's address".to_string()
+                        }),
+                )
                 .with("host", host.clone())
                 .with("host_origin", origin);
             return DockerProbe {
+                engine: None,
                 item,
                 problem: Some(message),
                 host,
@@ -332,7 +367,7 @@ fn examine_docker() -> DockerProbe {
         Err(error) => (
             format!(
                 "answers at {host} ({origin}); version unknown: {}",
-                docker::describe(error)
+                engine::describe(error)
             ),
             None,
         ),
@@ -343,8 +378,9 @@ fn examine_docker() -> DockerProbe {
     if let Some((number, api)) = data {
         item = item.with("version", number).with("api_version", api);
     }
-    let images = image::list_builders(&engine).map_err(|e| e.message.clone());
+    let images = image::list_builders(&engine).map_err(|e| e.to_string());
     DockerProbe {
+        engine: Some(engine),
         item,
         problem: None,
         host,
@@ -448,7 +484,7 @@ fn examine_zig() -> (Probe, Probe) {
                 "not on PATH",
             )
             .fix(pip_fix()),
-            problem: Some(error.message.clone()),
+            problem: Some(error.to_string()),
         },
     };
     let zig_probe = match &zig_source {
@@ -472,7 +508,7 @@ fn examine_zig() -> (Probe, Probe) {
                 "neither on PATH nor installed as the `ziglang` Python package",
             )
             .fix(pip_fix()),
-            problem: Some(error.message.clone()),
+            problem: Some(error.to_string()),
         },
     };
     (zig_probe, cargo_zigbuild_probe)
@@ -617,7 +653,7 @@ fn tool_item(
 }
 
 /// The project line: which functions and runtimes the builder decision below is for.
-fn project_item(project: &Result<Project>, expected: bool) -> Item {
+fn project_item(project: &Result<Project, ProjectError>, expected: bool) -> Item {
     match project {
         Ok(project) => {
             let names: Vec<&str> = project.functions.iter().map(|f| f.bin.as_str()).collect();
@@ -643,16 +679,16 @@ fn project_item(project: &Result<Project>, expected: bool) -> Item {
         }
         Err(error) if expected => {
             // Where the error applies, then what it is; its help becomes the fix.
-            let summary = match &error.location {
+            let summary = match error.location() {
                 Some(at) => match at.line {
-                    Some(line) => format!("{}:{line}: {}", at.file.display(), error.message),
-                    None => format!("{}: {}", at.file.display(), error.message),
+                    Some(line) => format!("{}:{line}: {error}", at.file.display()),
+                    None => format!("{}: {error}", at.file.display()),
                 },
-                None => error.message.clone(),
+                None => error.to_string(),
             };
             let item = Item::new("project", "project", Mark::Missing, summary);
-            match &error.help {
-                Some(help) => item.fix(help.clone()),
+            match error.help() {
+                Some(help) => item.fix(help),
                 None => item,
             }
         }
@@ -753,7 +789,7 @@ fn builder_items(project: Option<&Project>, usable: &Usable) -> (Vec<Item>, bool
                         "default builder",
                         Mark::Ok,
                         format!(
-                            "docker{for_whom}: the Docker engine at {} answers (if its builder image cannot be made, {fallback}; --builder chooses another)",
+                            "docker{for_whom}: the Docker engine at {} answers and its builder image can be had ({fallback} if that changes; --builder chooses another)",
                             usable.host
                         ),
                     )
@@ -919,7 +955,7 @@ fn redact_host(host: &str) -> String {
 
 /// `text` with the engine address replaced by its redacted form.
 fn redact(text: &str) -> String {
-    let host = docker::engine_host();
+    let host = engine::engine_host();
     let redacted = redact_host(&host);
     if host == redacted {
         text.to_string()

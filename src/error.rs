@@ -127,6 +127,21 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         self.exit_code.unwrap_or_else(|| self.kind.exit_code())
     }
+
+    /// The error as one `--message-format json` message.
+    pub fn to_json(&self) -> serde_json::Value {
+        let location = self.location.as_ref();
+        serde_json::json!({
+            "reason": "error",
+            "exit_code": self.exit_code(),
+            "message": self.message,
+            "file": location.map(|l| &l.file),
+            "line": location.and_then(|l| l.line),
+            "column": location.and_then(|l| l.column),
+            "notes": self.notes,
+            "help": self.help,
+        })
+    }
 }
 
 impl fmt::Display for Error {
@@ -268,7 +283,6 @@ pub trait Failure: fmt::Display + fmt::Debug + Send + Sync + 'static {
 }
 
 /// Implements [`Failure::as_any`]; every implementation's is the same line.
-#[macro_export]
 macro_rules! failure_any {
     () => {
         fn as_any(&self) -> &dyn std::any::Any {
@@ -276,6 +290,7 @@ macro_rules! failure_any {
         }
     };
 }
+pub(crate) use failure_any;
 
 /// An `io::Error` as a user reads it: its description without the `(os error N)` suffix, which
 /// tells a user nothing. This is the one place that suffix is stripped.

@@ -16,9 +16,93 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, PreparedZipFile, System, ZipWriter};
 
-use crate::error::{Error, Result};
+use crate::error::{Exit, Failure, Location, Result, failure_any, io};
 use crate::project::IncludeSpec;
-use crate::ui::Ui;
+use crate::ui::{Ui, human_size};
+
+/// Why a package cannot be made.
+#[derive(Debug)]
+pub enum PackError {
+    /// An `include` spec that cannot be packed as written.
+    Include {
+        spec: String,
+        problem: String,
+        help: &'static str,
+        at: Option<Box<Location>>,
+    },
+    /// The package would be over what FC takes.
+    TooLarge { output: PathBuf, size: u64 },
+    /// `SOURCE_DATE_EPOCH` is set to something that is not a time.
+    SourceDateEpoch { value: String },
+}
+
+impl std::fmt::Display for PackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PackError::Include { spec, problem, .. } => write!(f, "include `{spec}`: {problem}"),
+            PackError::TooLarge { output, size } => write!(
+                f,
+                "the package for {} would be {}, over FC's {} limit for code packages",
+                output.display(),
+                human_size(*size),
+                human_size(crate::platform::PACKAGE_LIMIT)
+            ),
+            PackError::SourceDateEpoch { value } => {
+                write!(f, "SOURCE_DATE_EPOCH=`{value}` is not a number of seconds")
+            }
+        }
+    }
+}
+
+impl Failure for PackError {
+    fn exit(&self) -> Exit {
+        match self {
+            PackError::SourceDateEpoch { .. } => Exit::Usage,
+            _ => Exit::Pack,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            PackError::Include { .. } => "pack.include",
+            PackError::TooLarge { .. } => "pack.too-large",
+            PackError::SourceDateEpoch { .. } => "pack.source-date-epoch",
+        }
+    }
+
+    fn location(&self) -> Option<Location> {
+        match self {
+            PackError::Include { at, .. } => at.as_deref().cloned(),
+            _ => None,
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(match self {
+            PackError::Include { help, .. } => help.to_string(),
+            PackError::TooLarge { .. } => "leave large assets out of `include` and load them at run time from OSS or NAS; the previous package was kept".into(),
+            PackError::SourceDateEpoch { .. } => {
+                "set it to a Unix timestamp such as `git log -1 --format=%ct`, or unset it".into()
+            }
+        })
+    }
+
+    fn details(&self) -> serde_json::Value {
+        match self {
+            PackError::Include { spec, problem, .. } => {
+                serde_json::json!({ "spec": spec, "problem": problem })
+            }
+            PackError::TooLarge { output, size } => serde_json::json!({
+                "output": output,
+                "size": size,
+                "limit": crate::platform::PACKAGE_LIMIT,
+            }),
+            PackError::SourceDateEpoch { value } => serde_json::json!({ "value": value }),
+        }
+    }
+
+    failure_any!();
+}
 
 /// One file to put in the zip.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +128,8 @@ pub struct AssetRoots {
 /// Where an include spec came from, for error messages.
 #[derive(Debug, Clone)]
 pub enum Origin {
-    Manifest(PathBuf, Option<usize>),
+    /// The `include` setting, where it is written.
+    Manifest(Option<Box<Location>>),
     CommandLine,
 }
 
@@ -57,13 +142,17 @@ pub fn resolve_assets(roots: &AssetRoots, specs: &[(IncludeSpec, Origin)]) -> Re
         .unwrap_or_else(|_| roots.target_dir.clone());
     let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
     for (spec, origin) in specs {
-        let fail = |message: String, help: &str| {
-            let error =
-                Error::pack(format!("include `{}`: {message}", display_spec(spec))).help(help);
-            match origin {
-                Origin::Manifest(file, line) => error.at(file, *line),
-                Origin::CommandLine => error,
+        let fail = |problem: String, help: &'static str| -> crate::error::Error {
+            PackError::Include {
+                spec: display_spec(spec),
+                problem,
+                help,
+                at: match origin {
+                    Origin::Manifest(at) => at.clone(),
+                    Origin::CommandLine => None,
+                },
             }
+            .into()
         };
         if let Some(dest) = &spec.dest {
             check_entry_name(dest).map_err(|m| fail(format!("destination {m}"), "destinations are relative paths inside the zip, such as `static` or `lib/libfoo.so`"))?;
@@ -188,7 +277,7 @@ fn display_spec(spec: &IncludeSpec) -> String {
 }
 
 fn canonical(path: &Path) -> Result<PathBuf> {
-    path.canonicalize().map_err(|e| Error::io("read", path, e))
+    path.canonicalize().map_err(io("read", path))
 }
 
 fn is_excluded(path: &Path, target_dir: &Path) -> bool {
@@ -294,25 +383,26 @@ pub struct Package {
 
 /// The timestamp every entry gets: `SOURCE_DATE_EPOCH` when set, else the zip epoch.
 pub fn entry_time() -> Result<DateTime> {
+    Ok(source_date_epoch()?.map_or_else(DateTime::default, dos_time))
+}
+
+/// `SOURCE_DATE_EPOCH` in seconds, when it is set: the one time reproducible outputs carry.
+pub fn source_date_epoch() -> Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) => {
-            let seconds: i64 = value.trim().parse().map_err(|_| {
-                Error::config(format!(
-                    "SOURCE_DATE_EPOCH=`{value}` is not a number of seconds"
-                ))
-                .help("set it to a Unix timestamp such as `git log -1 --format=%ct`, or unset it")
-            })?;
-            Ok(dos_time(seconds))
-        }
-        Err(_) => Ok(DateTime::default()),
+        Ok(value) => value
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| PackError::SourceDateEpoch { value }.into()),
+        Err(_) => Ok(None),
     }
 }
 
-/// A Unix time as a zip (DOS) timestamp, clamped to the range zip can store.
-fn dos_time(seconds: i64) -> DateTime {
+/// A Unix time as a calendar date and time of day in UTC: (year, month, day, hour, minute,
+/// second). Civil-from-days (proleptic Gregorian), as in Howard Hinnant's date algorithms.
+pub fn civil_time(seconds: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = seconds.div_euclid(86_400);
     let secs = seconds.rem_euclid(86_400);
-    // Civil-from-days (proleptic Gregorian), as in Howard Hinnant's date algorithms.
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -322,6 +412,19 @@ fn dos_time(seconds: i64) -> DateTime {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        month as u32,
+        day as u32,
+        (secs / 3600) as u32,
+        (secs / 60 % 60) as u32,
+        (secs % 60) as u32,
+    )
+}
+
+/// A Unix time as a zip (DOS) timestamp, clamped to the range zip can store.
+fn dos_time(seconds: i64) -> DateTime {
+    let (year, month, day, hour, minute, second) = civil_time(seconds);
     if year < 1980 {
         return DateTime::default();
     }
@@ -332,9 +435,9 @@ fn dos_time(seconds: i64) -> DateTime {
         year as u16,
         month as u8,
         day as u8,
-        (secs / 3600) as u8,
-        (secs / 60 % 60) as u8,
-        (secs % 60) as u8,
+        hour as u8,
+        minute as u8,
+        second as u8,
     )
     .unwrap_or_default()
 }
@@ -343,7 +446,7 @@ fn dos_time(seconds: i64) -> DateTime {
 /// is complete.
 pub fn write_zip(bootstrap: &Path, assets: &[Entry], output: &Path, ui: &Ui) -> Result<Package> {
     let bootstrap_size = std::fs::metadata(bootstrap)
-        .map_err(|e| Error::io("read", bootstrap, e))?
+        .map_err(io("read", bootstrap))?
         .len();
     let mut entries = vec![Entry {
         name: "bootstrap".into(),
@@ -359,12 +462,12 @@ pub fn write_zip(bootstrap: &Path, assets: &[Entry], output: &Path, ui: &Ui) -> 
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
     let partial = tempfile::Builder::new()
         .prefix(".cargo-fc-")
         .suffix(".zip.partial")
         .tempfile_in(dir)
-        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+        .map_err(io("create a temporary file in", dir))?;
     let total: u64 = entries.iter().map(|e| e.size).sum();
     let progress = ui.bytes_bar(
         total,
@@ -377,43 +480,41 @@ pub fn write_zip(bootstrap: &Path, assets: &[Entry], output: &Path, ui: &Ui) -> 
     let mut writer = ZipWriter::new(BufWriter::with_capacity(1 << 20, partial.as_file()));
     compress_in_parallel(&entries, time, |index, prepared| {
         progress.inc(entries[index].size);
-        writer
-            .add_prepared_file(prepared)
-            .map_err(|e| Error::io("write", output, std::io::Error::other(e)))
+        writer.add_prepared_file(prepared).map_err(|e| {
+            crate::error::IoError::new("write", output, std::io::Error::other(e)).into()
+        })
     })?;
     let buffered = writer
         .finish()
-        .map_err(|e| Error::io("write", output, std::io::Error::other(e)))?;
+        .map_err(|e| crate::error::IoError::new("write", output, std::io::Error::other(e)))?;
     buffered
         .into_inner()
-        .map_err(|e| Error::io("write", output, e.into_error()))?;
+        .map_err(|e| crate::error::IoError::new("write", output, e.into_error()))?;
     drop(progress);
 
     let size = partial
         .as_file()
         .metadata()
-        .map_err(|e| Error::io("read", partial.path(), e))?
+        .map_err(io("read", partial.path()))?
         .len();
     if size > crate::platform::PACKAGE_LIMIT {
-        return Err(Error::pack(format!(
-            "the package for {} would be {}, over FC's {} limit for code packages",
-            output.display(),
-            human_size(size),
-            human_size(crate::platform::PACKAGE_LIMIT)
-        ))
-        .help("leave large assets out of `include` and load them at run time from OSS or NAS; the previous package was kept"));
+        return Err(PackError::TooLarge {
+            output: output.to_path_buf(),
+            size,
+        }
+        .into());
     }
     let sha256 = sha256_of(partial.path())?;
     partial
         .as_file()
         .sync_all()
-        .map_err(|e| Error::io("write", partial.path(), e))?;
+        .map_err(io("write", partial.path()))?;
     partial
         .persist(output)
-        .map_err(|e| Error::io("write", output, e.error))?;
+        .map_err(|e| crate::error::IoError::new("write", output, e.error))?;
     // A temporary file is created 0600; a package is an ordinary file.
     std::fs::set_permissions(output, std::fs::Permissions::from_mode(0o644))
-        .map_err(|e| Error::io("set the mode of", output, e))?;
+        .map_err(io("set the mode of", output))?;
     Ok(Package {
         path: output.to_path_buf(),
         size,
@@ -489,14 +590,15 @@ fn prepare(entry: &Entry, time: DateTime) -> Result<PreparedZipFile> {
     let mut data = Vec::with_capacity(entry.size as usize);
     std::fs::File::open(&entry.source)
         .and_then(|mut f| f.read_to_end(&mut data))
-        .map_err(|e| Error::io("read", &entry.source, e))?;
+        .map_err(io("read", &entry.source))?;
     let mode = if entry.executable { 0o755 } else { 0o644 };
     let options = SimpleFileOptions::default()
         .system(System::Unix)
         .unix_permissions(mode)
         .last_modified_time(time);
-    let zip_error =
-        |e: zip::result::ZipError| Error::io("compress", &entry.source, std::io::Error::other(e));
+    let zip_error = |e: zip::result::ZipError| {
+        crate::error::IoError::new("compress", &entry.source, std::io::Error::other(e))
+    };
     if looks_compressible(&data) {
         let deflated = PreparedZipFile::from_data(
             &entry.name,
@@ -515,7 +617,7 @@ fn prepare(entry: &Entry, time: DateTime) -> Result<PreparedZipFile> {
         options.compression_method(CompressionMethod::Stored),
         &data,
     )
-    .map_err(zip_error)
+    .map_err(|e| zip_error(e).into())
 }
 
 /// Whether deflating is worth trying: already-compressed data (images, archives, random bytes)
@@ -552,13 +654,11 @@ fn looks_compressible(data: &[u8]) -> bool {
 }
 
 fn sha256_of(path: &Path) -> Result<String> {
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+    let mut file = std::fs::File::open(path).map_err(io("read", path))?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
     loop {
-        let read = file
-            .read(&mut buffer)
-            .map_err(|e| Error::io("read", path, e))?;
+        let read = file.read(&mut buffer).map_err(io("read", path))?;
         if read == 0 {
             break;
         }
@@ -572,22 +672,6 @@ fn sha256_of(path: &Path) -> Result<String> {
             let _ = write!(hex, "{byte:02x}");
             hex
         }))
-}
-
-/// Sizes as people read them: 1.5 MB (powers of 1000, like FC's limits).
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }
 
 #[cfg(test)]
@@ -753,6 +837,6 @@ mod tests {
     #[test]
     fn sizes_read_like_fc_limits() {
         assert_eq!(human_size(999), "999 B");
-        assert_eq!(human_size(100_000_000), "100.0 MB");
+        assert_eq!(human_size(100_000_000), "100.00 MB");
     }
 }

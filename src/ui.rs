@@ -117,8 +117,11 @@ impl Ui {
         }
     }
 
+    /// An error that ends the command: on stderr for people, and as a JSON message on stdout
+    /// under `--message-format json`.
     pub fn error(&self, error: &Error) {
         eprintln!("{}: {error}", self.paint(RED, "error"));
+        self.json(&error.to_json());
     }
 
     /// One JSON message on stdout, when `--message-format json` asked for them.
@@ -159,6 +162,24 @@ impl Ui {
             .progress_chars("=> "),
         );
         Progress(Some(bar))
+    }
+}
+
+/// A size in decimal units, as FC's limits are written (100 MB = 100,000,000 bytes).
+pub fn human_size(bytes: u64) -> String {
+    indicatif::DecimalBytes(bytes).to_string()
+}
+
+/// A word as a POSIX shell would take it back: quoted only when it has to be.
+pub fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
     }
 }
 

@@ -1,5 +1,7 @@
 //! `cargo fc check` end to end: the real binary on throwaway cargo projects.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -121,7 +123,7 @@ fn json_messages_go_to_stdout_one_per_diagnostic() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
-    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert_eq!(messages.len(), 4, "{messages:#?}");
     assert_eq!(messages[0]["reason"], "template-diagnostic");
     assert_eq!(messages[0]["severity"], "error");
     assert_eq!(messages[0]["rule"], "memory-size");
@@ -132,6 +134,9 @@ fn json_messages_go_to_stdout_one_per_diagnostic() {
     assert_eq!(messages[2]["format"], "serverless-devs-3");
     assert_eq!(messages[2]["errors"], 1);
     assert_eq!(messages[2]["warnings"], 1);
+    // The error that ends the command is a JSON message too.
+    assert_eq!(messages[3]["reason"], "error");
+    assert_eq!(messages[3]["exit_code"], 6);
 }
 
 #[test]
@@ -240,9 +245,13 @@ fn pack_prints_the_template_findings_and_still_packs() {
             .replace("handler: index.handler", "handler: in dex"),
     )
     .unwrap();
-    // A prebuilt bootstrap (the host's /bin/true verifies for custom.debian12 on Debian 12).
+    // A prebuilt bootstrap that verifies for every runtime.
     std::fs::create_dir_all(dir.path().join("target/fc/hello")).unwrap();
-    std::fs::copy("/bin/true", dir.path().join("target/fc/hello/bootstrap")).unwrap();
+    std::fs::copy(
+        support::static_bootstrap(),
+        dir.path().join("target/fc/hello/bootstrap"),
+    )
+    .unwrap();
     let out = cargo_fc(dir.path(), &["pack", "--no-build"]);
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "{stderr}");

@@ -279,7 +279,7 @@ fn packages_over_100_mb_get_the_oss_warning() {
     assert_success(&output);
     assert_stderr_contains(
         &output,
-        "over the 100.0 MB FC accepts through a direct API upload",
+        "over the 100.00 MB FC accepts through a direct API upload",
     );
     assert_stderr_contains(&output, "OSS");
 }

@@ -5,6 +5,7 @@ use std::process::Command;
 
 use super::{Builder, BuilderKind, CargoOutput, run_host};
 use crate::error::Result;
+use crate::ui::Ui;
 
 pub struct CargoBuilder {
     cargo: std::ffi::OsString,
@@ -28,9 +29,15 @@ impl Builder for CargoBuilder {
         BuilderKind::Cargo
     }
 
-    fn run(&self, args: &[String], output: &mut CargoOutput) -> Result<()> {
+    fn run(&self, args: &[String], output: &mut CargoOutput, ui: &Ui) -> Result<()> {
         let mut command = Command::new(&self.cargo);
         command.arg("build").args(args);
-        run_host(command, output, "cargo build")
+        run_host(
+            command,
+            output,
+            "cargo build",
+            "make sure cargo is installed and on PATH",
+            ui,
+        )
     }
 }

@@ -8,221 +8,23 @@
 //! caller. The container is removed on every way out of [`DockerBuilder::run`]: success, a failed
 //! build, an engine error, Ctrl-C (SIGINT/SIGTERM, exit 130) and even a panic.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use bollard::Docker;
 use bollard::container::LogOutput;
-use bollard::models::{ContainerCreateBody, HostConfig, ImageInspect, Mount, MountType};
+use bollard::models::{ContainerCreateBody, HostConfig, Mount, MountType};
 use bollard::query_parameters::{
     AttachContainerOptionsBuilder, CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder,
 };
 use futures_util::StreamExt;
 
-use super::{Builder, BuilderKind, CargoOutput, finish_status};
-use crate::error::{Error, ErrorKind, Result};
+use super::image::BuildImage;
+use super::{BuildError, Builder, BuilderKind, CargoOutput, finish_status};
+use crate::engine::{Engine, LABEL, api_error, describe, is_not_found};
+use crate::error::{Interrupted, Result, io};
+use crate::interrupt;
 use crate::ui::Ui;
-
-/// The label every container and builder image of cargo fc carries, so they can be found.
-pub const LABEL: &str = "cargo-fc";
-
-/// How long to wait for an engine to answer before calling it unreachable.
-const PING_TIMEOUT: Duration = Duration::from_secs(3);
-
-/// Where Docker's engine listens unless DOCKER_HOST says otherwise.
-const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
-
-const ZIG_HINT: &str = "or build without Docker: --builder zig";
-
-/// A connection to a Docker engine, with the async runtime that drives it.
-///
-/// cargo fc is synchronous; a small current-thread runtime is enough for one engine connection.
-pub struct Engine {
-    docker: Docker,
-    runtime: tokio::runtime::Runtime,
-    host: String,
-    /// Images inspected so far, so that looking at an image again costs no engine round trip.
-    inspected: RefCell<HashMap<String, ImageInspect>>,
-    /// The host Rust sysroot to mount into the containers of an image, by image name: set by
-    /// [`super::image::resolve`] for cargo fc's own images whose toolchain is the host's.
-    host_toolchains: RefCell<HashMap<String, PathBuf>>,
-}
-
-impl Engine {
-    /// Connects to the engine `DOCKER_HOST` names, or the default socket, and checks it answers.
-    pub fn connect() -> Result<Engine> {
-        let host = engine_host();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::tool(format!("could not start an async runtime: {e}")))?;
-        // A Unix socket that is missing or not ours gets a precise message before bollard's
-        // generic connection error.
-        if let Some(path) = host.strip_prefix("unix://") {
-            check_socket(&host, Path::new(path))?;
-        }
-        let docker =
-            Docker::connect_with_host(&host).map_err(|e| unreachable(&host, &root_cause(&e)))?;
-        let docker = runtime.block_on(async {
-            let answer = tokio::time::timeout(PING_TIMEOUT, docker.ping()).await;
-            match answer {
-                Err(_) => Err(unreachable(
-                    &host,
-                    &format!("no answer within {} s", PING_TIMEOUT.as_secs()),
-                )),
-                Ok(Err(e)) => Err(unreachable(&host, &root_cause(&e))),
-                // The engine may speak an older API than bollard's default (20.10 speaks 1.41).
-                Ok(Ok(_)) => docker
-                    .negotiate_version()
-                    .await
-                    .map_err(|e| unreachable(&host, &root_cause(&e))),
-            }
-        })?;
-        Ok(Engine {
-            docker,
-            runtime,
-            host,
-            inspected: RefCell::default(),
-            host_toolchains: RefCell::default(),
-        })
-    }
-
-    pub fn docker(&self) -> &Docker {
-        &self.docker
-    }
-
-    /// The engine's address, for messages.
-    pub fn host(&self) -> &str {
-        &self.host
-    }
-
-    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.runtime.block_on(future)
-    }
-
-    /// The engine's view of an image, `None` when it has none by that name; asked once per name.
-    pub fn inspect_image(
-        &self,
-        name: &str,
-    ) -> std::result::Result<Option<ImageInspect>, bollard::errors::Error> {
-        if let Some(image) = self.inspected.borrow().get(name) {
-            return Ok(Some(image.clone()));
-        }
-        match self.block_on(self.docker.inspect_image(name)) {
-            Ok(image) => {
-                self.inspected
-                    .borrow_mut()
-                    .insert(name.to_string(), image.clone());
-                Ok(Some(image))
-            }
-            Err(e) if is_not_found(&e) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Says that containers of `image` run the host's own Rust toolchain from `sysroot`.
-    pub fn use_host_toolchain(&self, image: &str, sysroot: PathBuf) {
-        self.host_toolchains
-            .borrow_mut()
-            .insert(image.to_string(), sysroot);
-    }
-
-    fn host_toolchain(&self, image: &str) -> Option<PathBuf> {
-        self.host_toolchains.borrow().get(image).cloned()
-    }
-}
-
-/// `DOCKER_HOST`, or the default socket.
-pub(crate) fn engine_host() -> String {
-    match std::env::var("DOCKER_HOST") {
-        Ok(host) if !host.is_empty() => host,
-        _ => DEFAULT_HOST.to_string(),
-    }
-}
-
-/// How the engine address was chosen, for error messages.
-pub(crate) fn host_origin() -> &'static str {
-    match std::env::var("DOCKER_HOST") {
-        Ok(host) if !host.is_empty() => "set by DOCKER_HOST",
-        _ => "the default; DOCKER_HOST is not set",
-    }
-}
-
-fn check_socket(host: &str, path: &Path) -> Result<()> {
-    match std::os::unix::net::UnixStream::connect(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(Error::tool(format!(
-            "permission denied on the Docker socket {} ({})",
-            path.display(),
-            host_origin()
-        ))
-        .help(format!(
-            "add yourself to the socket's group (usually `sudo usermod -aG docker $USER`, then log in again), or point DOCKER_HOST at an engine you may use; {ZIG_HINT}"
-        ))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(unreachable(host, &"no such socket"))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-            Err(unreachable(host, &"connection refused: the engine is not running"))
-        }
-        Err(e) => Err(unreachable(host, &e)),
-    }
-}
-
-fn unreachable(host: &str, why: &dyn std::fmt::Display) -> Error {
-    Error::tool(format!(
-        "cannot reach a Docker engine at {host} ({}): {why}",
-        host_origin()
-    ))
-    .help(format!(
-        "start Docker, or set DOCKER_HOST to the engine's address; {ZIG_HINT}"
-    ))
-}
-
-/// The innermost cause of an error: "Connection refused", not "client error (Connect)".
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    let text = cause.to_string();
-    // io::Error's "(os error 111)" tells a user nothing.
-    match text.find(" (os error") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
-    }
-}
-
-/// An engine error while doing `what`, as one line.
-pub fn engine_error(what: &str, error: bollard::errors::Error) -> Error {
-    Error::tool(format!(
-        "Docker engine error while {what}: {}",
-        describe(&error)
-    ))
-}
-
-/// The engine's own message, without bollard's wrapping.
-pub fn describe(error: &bollard::errors::Error) -> String {
-    use bollard::errors::Error as E;
-    match error {
-        E::DockerResponseServerError { message, .. } => message.trim().to_string(),
-        E::DockerStreamError { error } => error.trim().to_string(),
-        other => other.to_string(),
-    }
-}
-
-fn is_not_found(error: &bollard::errors::Error) -> bool {
-    matches!(
-        error,
-        bollard::errors::Error::DockerResponseServerError {
-            status_code: 404,
-            ..
-        }
-    )
-}
 
 /// Where a build in a given image keeps its files on the host (and, at the same path, in the
 /// container).
@@ -266,7 +68,7 @@ impl Layout {
             self.host_cargo_home.join("git"),
         ];
         for dir in &dirs {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+            std::fs::create_dir_all(dir).map_err(io("create", dir))?;
         }
         Ok(())
     }
@@ -345,17 +147,14 @@ pub fn image_dir_name(image: &str) -> String {
 }
 
 /// `CARGO_HOME`, or `~/.cargo`, as cargo itself finds it.
-fn host_cargo_home() -> Result<PathBuf> {
+fn host_cargo_home() -> Result<PathBuf, BuildError> {
     if let Some(home) = std::env::var_os("CARGO_HOME").filter(|h| !h.is_empty()) {
         return Ok(PathBuf::from(home));
     }
     std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
         .map(|home| PathBuf::from(home).join(".cargo"))
-        .ok_or_else(|| {
-            Error::config("neither CARGO_HOME nor HOME is set, so cargo's caches cannot be found")
-                .help("set CARGO_HOME to cargo's home directory (usually ~/.cargo)")
-        })
+        .ok_or(BuildError::NoCargoHome)
 }
 
 /// Whether a host environment variable reaches cargo in the container: the settings that change
@@ -458,13 +257,13 @@ impl<'u> Stopwatch<'u> {
 /// Builds with cargo inside a container of `image`.
 pub struct DockerBuilder {
     engine: Engine,
-    image: String,
+    image: BuildImage,
     layout: Layout,
     ui: Ui,
 }
 
 impl DockerBuilder {
-    pub fn new(engine: Engine, image: String, layout: Layout, ui: &Ui) -> Self {
+    pub fn new(engine: Engine, image: BuildImage, layout: Layout, ui: &Ui) -> Self {
         Self {
             engine,
             image,
@@ -474,7 +273,7 @@ impl DockerBuilder {
     }
 
     pub fn image(&self) -> &str {
-        &self.image
+        &self.image.name
     }
 
     /// The container to create; with `toolchain`, cargo and rustc come from that host sysroot,
@@ -503,17 +302,7 @@ impl DockerBuilder {
         if let Some(sysroot) = toolchain {
             // The image's own PATH after the toolchain's bin, so everything else (cc, the
             // linker wrapper of old releases) is found where the image put it.
-            let image_path = self
-                .engine
-                .inspect_image(&self.image)
-                .ok()
-                .flatten()
-                .and_then(|image| image.config?.env)
-                .and_then(|env| {
-                    env.into_iter()
-                        .find_map(|var| var.strip_prefix("PATH=").map(str::to_string))
-                })
-                .unwrap_or_else(|| DEFAULT_PATH.to_string());
+            let image_path = self.image.path.as_deref().unwrap_or(DEFAULT_PATH);
             env.push(format!(
                 "PATH={}:{image_path}",
                 sysroot.join("bin").display()
@@ -528,7 +317,7 @@ impl DockerBuilder {
             ),
         ]);
         ContainerCreateBody {
-            image: Some(self.image.clone()),
+            image: Some(self.image.name.clone()),
             cmd: Some(cmd),
             // The image's entrypoint, if any, is not ours to run.
             entrypoint: Some(Vec::new()),
@@ -577,13 +366,15 @@ impl DockerBuilder {
             );
             creation = docker.create_container(options(), fallback).await;
         }
-        creation.map_err(|e| match &e {
-            e if is_not_found(e) => Error::tool(format!(
-                "image `{}` disappeared before the build started",
-                self.image
-            ))
-            .help("run the build again; cargo fc makes or pulls the image first"),
-            _ => engine_error("creating the build container", e),
+        creation.map_err(|e| -> crate::error::Error {
+            if is_not_found(&e) {
+                BuildError::ImageVanished {
+                    image: self.image.name.clone(),
+                }
+                .into()
+            } else {
+                api_error("creating the build container", e).into()
+            }
         })?;
         created.set(true);
         clock.lap("create");
@@ -600,12 +391,12 @@ impl DockerBuilder {
                 ),
             )
             .await
-            .map_err(|e| engine_error("attaching to the build container", e))?;
+            .map_err(|e| api_error("attaching to the build container", e))?;
         clock.lap("attach");
         docker
             .start_container(name, None)
             .await
-            .map_err(|e| engine_error("starting the build container", e))?;
+            .map_err(|e| api_error("starting the build container", e))?;
         clock.lap("start");
         let mut stream = attach.output;
         let mut stdout = LineBuffer::default();
@@ -616,7 +407,7 @@ impl DockerBuilder {
                 clock.lap("first output");
                 first = false;
             }
-            match chunk.map_err(|e| engine_error("reading cargo's output", e))? {
+            match chunk.map_err(|e| api_error("reading cargo's output", e))? {
                 LogOutput::StdOut { message } => {
                     stdout.push(&message, |line| output.stdout_line(line));
                 }
@@ -636,7 +427,7 @@ impl DockerBuilder {
             Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => {
                 Ok(Some(clamp_status(code)))
             }
-            Some(Err(e)) => Err(engine_error("waiting for the build container", e)),
+            Some(Err(e)) => Err(api_error("waiting for the build container", e).into()),
             None => Ok(None),
         };
         clock.lap("wait");
@@ -712,10 +503,14 @@ impl Builder for DockerBuilder {
         BuilderKind::Docker
     }
 
-    fn run(&self, args: &[String], output: &mut CargoOutput) -> Result<()> {
+    fn image(&self) -> Option<&str> {
+        Some(&self.image.name)
+    }
+
+    fn run(&self, args: &[String], output: &mut CargoOutput, _ui: &Ui) -> Result<()> {
         let clock = Stopwatch::new(&self.ui);
         self.layout.create()?;
-        let toolchain = self.engine.host_toolchain(&self.image);
+        let toolchain = self.image.host_toolchain.clone();
         let config = self.container_config(args, toolchain.as_deref());
         let fallback = toolchain
             .is_some()
@@ -725,7 +520,7 @@ impl Builder for DockerBuilder {
             format!(
                 "{} in a container of {} (target dir {})",
                 config.cmd.as_deref().unwrap_or_default().join(" "),
-                self.image,
+                self.image.name,
                 self.layout.target_dir.display()
             ),
         );
@@ -745,27 +540,20 @@ impl Builder for DockerBuilder {
             ui: &self.ui,
             clock: &clock,
         };
+        // Held before the container exists, so an early Ctrl-C still cleans up.
+        let deferred = interrupt::Guard::new();
         let code = self.engine.block_on(async {
-            use tokio::signal::unix::{SignalKind, signal};
-            // Registered before the container exists, so an early Ctrl-C still cleans up.
-            let mut interrupt = signal(SignalKind::interrupt())
-                .map_err(|e| Error::tool(format!("could not watch for Ctrl-C: {e}")))?;
-            let mut terminate = signal(SignalKind::terminate())
-                .map_err(|e| Error::tool(format!("could not watch for SIGTERM: {e}")))?;
-            let interrupted = || {
-                Err(Error::new(
-                    ErrorKind::Interrupted,
-                    "interrupted; the build container was removed",
-                ))
-            };
             tokio::select! {
                 code = self.run_container(&guard.name, config, fallback, &guard.created, output, &clock) => code,
-                _ = interrupt.recv() => interrupted(),
-                _ = terminate.recv() => interrupted(),
+                () = interrupt::wait() => Err(Interrupted {
+                    cleaned_up: Some("the build container was removed".into()),
+                }
+                .into()),
             }
         });
         // The guard removes the container now, before cargo fc reports anything.
         drop(guard);
+        drop(deferred);
         finish_status(code?, output, "cargo build in the Docker container")
     }
 }

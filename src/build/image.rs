@@ -13,21 +13,17 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use bollard::query_parameters::{
-    BuildImageOptionsBuilder, CreateImageOptionsBuilder, ListImagesOptionsBuilder,
-    RemoveImageOptionsBuilder,
-};
+use bollard::query_parameters::{BuildImageOptionsBuilder, ListImagesOptionsBuilder};
 use bytes::Bytes;
 use futures_util::StreamExt;
-use serde_json::json;
 
-use bollard::models::ImageInspect;
-
-use super::docker::{Engine, LABEL, describe, engine_error};
-use crate::cli::{ImageArgs, ImageCommand};
-use crate::error::{Error, Result};
+use super::BuildError;
+use crate::engine::{
+    Engine, EngineError, LABEL, api_error, describe, image_labels, image_path_env,
+};
+use crate::error::{Result, io};
 use crate::platform::{RUNTIMES, Runtime};
-use crate::project::{self, Selection};
+use crate::project;
 use crate::ui::Ui;
 
 /// The target the toolchain in a builder image compiles for and runs on.
@@ -86,11 +82,11 @@ pub struct Toolchain {
 
 impl Toolchain {
     /// Asks `rustc` in `dir`, so that rustup applies the directory's rust-toolchain file.
-    pub fn detect(dir: &Path) -> Result<Self> {
-        let not_run = |e: std::io::Error| {
-            Error::tool(format!("could not run `rustc`: {e}")).help(
-                "the builder image copies the host's Rust toolchain: install Rust (rustup.rs)",
-            )
+    pub fn detect(dir: &Path) -> Result<Self, BuildError> {
+        let not_run = |e: std::io::Error| BuildError::ToolFailed {
+            program: "rustc".into(),
+            why: crate::error::describe_io(&e),
+            help: "the builder image copies the host's Rust toolchain: install Rust (rustup.rs)",
         };
         // Both questions at once: through rustup's proxy each answer takes tens of
         // milliseconds, and every Docker build asks them.
@@ -108,14 +104,14 @@ impl Toolchain {
         let sysroot_args = ["--print", "sysroot"];
         let version_child = spawn(&version_args)?;
         let sysroot_child = spawn(&sysroot_args)?;
-        let answer = |args: &[&str], child: std::process::Child| -> Result<String> {
+        let answer = |args: &[&str], child: std::process::Child| -> Result<String, BuildError> {
             let output = child.wait_with_output().map_err(not_run)?;
             if !output.status.success() {
-                return Err(Error::tool(format!(
-                    "`rustc {}` failed: {}",
-                    args.join(" "),
-                    String::from_utf8_lossy(&output.stderr).trim()
-                )));
+                return Err(BuildError::ToolFailed {
+                    program: format!("rustc {}", args.join(" ")),
+                    why: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+                    help: "check that `rustc` works in this folder (a rust-toolchain file may name a toolchain that is not installed)",
+                });
             }
             Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
         };
@@ -128,9 +124,12 @@ impl Toolchain {
                 .find_map(|l| l.strip_prefix(name))
                 .map(|v| v.trim().to_string())
         };
-        let version =
-            field("release:").ok_or_else(|| Error::tool("`rustc -vV` did not say its release"))?;
-        let host = field("host:").ok_or_else(|| Error::tool("`rustc -vV` did not say its host"))?;
+        let unsaid = |what: &str| BuildError::Toolchain {
+            problem: format!("`rustc -vV` did not say its {what}"),
+            help: "check that `rustc` in this folder is a Rust compiler",
+        };
+        let version = field("release:").ok_or_else(|| unsaid("release"))?;
+        let host = field("host:").ok_or_else(|| unsaid("host"))?;
         let commit = field("commit-hash:").filter(|c| c != "unknown");
         Ok(Self {
             version,
@@ -143,15 +142,18 @@ impl Toolchain {
     /// The files of the toolchain a builder image gets, as (path in the sysroot, is a folder).
     fn parts(&self) -> Result<Vec<PathBuf>> {
         if self.host != TOOLCHAIN_HOST {
-            return Err(Error::tool(format!(
-                "the Docker builder image copies the host's Rust toolchain, but this host's is for {}, not {TOOLCHAIN_HOST}",
-                self.host
-            ))
-            .help("build with an image that has Rust already: --image NAME, or `image = \"NAME\"` in [package.metadata.fc]; or --builder zig"));
+            return Err(BuildError::Toolchain {
+                problem: format!(
+                    "the Docker builder image copies the host's Rust toolchain, but this host's is for {}, not {TOOLCHAIN_HOST}",
+                    self.host
+                ),
+                help: "build with an image that has Rust already: --image NAME, or `image = \"NAME\"` in [package.metadata.fc]; or --builder zig",
+            }
+            .into());
         }
         let mut parts = vec![PathBuf::from("bin/rustc"), PathBuf::from("bin/cargo")];
         let lib = self.sysroot.join("lib");
-        let entries = std::fs::read_dir(&lib).map_err(|e| Error::io("read", &lib, e))?;
+        let entries = std::fs::read_dir(&lib).map_err(io("read", &lib))?;
         // librustc_driver and libLLVM: the compiler itself.
         let mut libraries: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
@@ -170,12 +172,15 @@ impl Toolchain {
         parts.push(PathBuf::from("lib/rustlib").join(TOOLCHAIN_HOST));
         for part in &parts {
             if !self.sysroot.join(part).exists() {
-                return Err(Error::tool(format!(
-                    "the Rust toolchain at {} has no {}",
-                    self.sysroot.display(),
-                    part.display()
-                ))
-                .help("the builder image needs rustc, cargo and rust-std of one toolchain: `rustup component add rustc cargo rust-std`"));
+                return Err(BuildError::Toolchain {
+                    problem: format!(
+                        "the Rust toolchain at {} has no {}",
+                        self.sysroot.display(),
+                        part.display()
+                    ),
+                    help: "the builder image needs rustc, cargo and rust-std of one toolchain: `rustup component add rustc cargo rust-std`",
+                }
+                .into());
             }
         }
         Ok(parts)
@@ -187,6 +192,17 @@ pub fn builder_tag(runtime: &Runtime, rust_version: &str) -> String {
     format!("{BUILDER_REPOSITORY}:{}-rust-{rust_version}", runtime.id)
 }
 
+/// The image a Docker build runs in, and how its containers run.
+#[derive(Debug, Clone)]
+pub struct BuildImage {
+    pub name: String,
+    /// The host's Rust sysroot that the containers run, bind-mounted read-only, instead of the
+    /// image's copy of the same toolchain (see [`runs_host_toolchain`]).
+    pub host_toolchain: Option<PathBuf>,
+    /// The image's own `PATH`, which the toolchain's `bin` goes in front of.
+    pub path: Option<String>,
+}
+
 /// The image a Docker build runs in: `image` if given (pulled when absent), otherwise the
 /// runtime's builder image for the project's Rust toolchain (built when absent).
 pub fn resolve(
@@ -195,56 +211,45 @@ pub fn resolve(
     runtime: &'static Runtime,
     workspace_root: &Path,
     ui: &Ui,
-) -> Result<String> {
-    let (name, toolchain) = match image {
+) -> Result<BuildImage> {
+    let (name, inspected, toolchain) = match image {
         Some(name) => {
-            ensure_present(engine, name, ui)?;
+            let inspected = engine.ensure_image(name, ui)?;
             // Only cargo fc's own images are candidates, and only they make the host's
             // toolchain worth asking for: a failure to ask is no reason to fail the build.
-            let ours = inspect(engine, name)?.is_some_and(|image| is_ours(&labels(&image)));
-            let toolchain = ours
+            let toolchain = is_ours(&image_labels(&inspected))
                 .then(|| Toolchain::detect(workspace_root).ok())
                 .flatten();
-            (name.to_string(), toolchain)
+            (name.to_string(), inspected, toolchain)
         }
         None => {
             let toolchain = Toolchain::detect(workspace_root)?;
             let tag = builder_tag(runtime, &toolchain.version);
-            if !exists(engine, &tag)? {
-                ui.status(
-                    "Image",
-                    format!("builder image {tag} is not here yet; building it (first use)"),
-                );
-                build(engine, runtime, &toolchain, ui)?;
-            }
-            (tag, Some(toolchain))
+            let inspected = match engine.inspect_image(&tag)? {
+                Some(inspected) => inspected,
+                None => {
+                    ui.status(
+                        "Image",
+                        format!("builder image {tag} is not here yet; building it (first use)"),
+                    );
+                    build(engine, runtime, &toolchain, ui)?;
+                    engine
+                        .inspect_image(&tag)?
+                        .ok_or_else(|| BuildError::ImageVanished { image: tag.clone() })?
+                }
+            };
+            (tag, inspected, Some(toolchain))
         }
     };
-    if let Some(toolchain) = toolchain
-        && let Some(image) = inspect(engine, &name)?
-        && runs_host_toolchain(&labels(&image), &toolchain, workspace_root)
-    {
-        engine.use_host_toolchain(&name, toolchain.sysroot);
-    }
-    Ok(name)
-}
-
-fn inspect(engine: &Engine, name: &str) -> Result<Option<ImageInspect>> {
-    engine
-        .inspect_image(name)
-        .map_err(|e| engine_error(&format!("looking for image {name}"), e))
-}
-
-fn exists(engine: &Engine, name: &str) -> Result<bool> {
-    Ok(inspect(engine, name)?.is_some())
-}
-
-fn labels(image: &ImageInspect) -> HashMap<String, String> {
-    image
-        .config
-        .as_ref()
-        .and_then(|config| config.labels.clone())
-        .unwrap_or_default()
+    let labels = image_labels(&inspected);
+    let host_toolchain = toolchain
+        .filter(|toolchain| runs_host_toolchain(&labels, toolchain, workspace_root))
+        .map(|toolchain| toolchain.sysroot);
+    Ok(BuildImage {
+        name,
+        host_toolchain,
+        path: image_path_env(&inspected),
+    })
 }
 
 /// Whether cargo fc made an image: a builder image (`cargo fc image build`) or the test image
@@ -305,73 +310,6 @@ fn is_system_folder(path: &Path) -> bool {
     path.parent().is_none() || SYSTEM.iter().any(|folder| path.starts_with(folder))
 }
 
-/// Makes sure an image is present, pulling it through the engine if not.
-pub fn ensure_present(engine: &Engine, name: &str, ui: &Ui) -> Result<()> {
-    if exists(engine, name)? {
-        return Ok(());
-    }
-    ui.status("Pulling", format!("{name} (not present locally)"));
-    pull(engine, name, ui).map_err(|why| {
-        Error::tool(format!(
-            "image `{name}` is not present locally and could not be pulled: {why}"
-        ))
-        .help("check the name with `docker images`, load it with `docker load`, or make a registry reachable")
-    })
-}
-
-/// Splits `repo[:tag]` (or `repo@digest`) into what the create-image API wants. Without a tag the
-/// engine would pull every tag, so `latest` is implied as the CLI does.
-fn split_reference(name: &str) -> (&str, &str) {
-    if name.contains('@') {
-        return (name, "");
-    }
-    let last_segment = name.rfind('/').map_or(0, |i| i + 1);
-    match name[last_segment..].rfind(':') {
-        Some(colon) => {
-            let at = last_segment + colon;
-            (&name[..at], &name[at + 1..])
-        }
-        None => (name, "latest"),
-    }
-}
-
-/// Pulls an image with a progress display of bytes downloaded over all layers.
-fn pull(engine: &Engine, name: &str, ui: &Ui) -> std::result::Result<(), String> {
-    let (repository, tag) = split_reference(name);
-    let options = CreateImageOptionsBuilder::new()
-        .from_image(repository)
-        .tag(tag)
-        .build();
-    let progress = ui.spinner(format!("pulling {name}"));
-    engine.block_on(async {
-        let mut stream = engine.docker().create_image(Some(options), None, None);
-        let mut layers: HashMap<String, (i64, i64)> = HashMap::new();
-        while let Some(item) = stream.next().await {
-            let info = item.map_err(|e| describe(&e))?;
-            if let (Some(id), Some(detail)) = (&info.id, &info.progress_detail)
-                && let (Some(current), Some(total)) = (detail.current, detail.total)
-            {
-                layers.insert(id.clone(), (current, total));
-            }
-            let (done, total) = layers
-                .values()
-                .fold((0, 0), |(d, t), (c, n)| (d + c, t + n));
-            progress.set_message(format!(
-                "pulling {name}: {} layers, {} of {} MB",
-                layers.len(),
-                done / 1_000_000,
-                total / 1_000_000
-            ));
-            if let Some(status) = &info.status
-                && status.starts_with("Status:")
-            {
-                progress.println(status);
-            }
-        }
-        Ok(())
-    })
-}
-
 /// Builds a runtime's builder image through the engine, showing the build steps.
 pub fn build(
     engine: &Engine,
@@ -382,17 +320,20 @@ pub fn build(
     let tag = builder_tag(runtime, &toolchain.version);
     let parts = toolchain.parts()?;
     let base = format!("debian:{}", runtime.debian_codename);
-    let not_buildable = |why: String| {
-        Error::tool(format!(
-            "the builder image for `{runtime}` cannot be built: its base image {base} is not present locally and could not be pulled: {why}"
-        ))
-        .help(format!(
-            "make {base} available (a reachable registry, or `docker load`), or use an image you already have: --image NAME or `image = \"NAME\"` in [package.metadata.fc]; or --builder zig"
-        ))
-    };
-    if !exists(engine, &base)? {
-        ui.status("Pulling", format!("base image {base}"));
-        pull(engine, &base, ui).map_err(not_buildable)?;
+    if let Err(error) = engine.ensure_image(&base, ui) {
+        return Err(match error {
+            EngineError::ImageUnavailable { why, .. } => BuildError::BuilderImage {
+                runtime: runtime.id,
+                problem: format!(
+                    "cannot be built: its base image {base} is not present locally and could not be pulled: {why}"
+                ),
+                help: format!(
+                    "make {base} available (a reachable registry, or `docker load`), or use an image you already have: --image NAME or `image = \"NAME\"` in [package.metadata.fc]; or --builder zig"
+                ),
+            }
+            .into(),
+            other => other.into(),
+        });
     }
     ui.status(
         "Building",
@@ -443,9 +384,10 @@ pub fn build(
         Ok(())
     });
     drop(progress);
-    result.map_err(|why| {
-        Error::tool(format!("building the builder image {tag} failed: {why}"))
-            .help("run again with -v to see every build step's output; or use --image NAME, or --builder zig")
+    result.map_err(|why| BuildError::BuilderImage {
+        runtime: runtime.id,
+        problem: format!("{tag} could not be built: {why}"),
+        help: "run again with -v to see every build step's output; or use --image NAME, or --builder zig".into(),
     })?;
     ui.status("Built", format!("image {tag}"));
     Ok(tag)
@@ -533,20 +475,20 @@ impl Write for ChunkWriter {
 
 /// A builder image present in the engine.
 #[derive(Debug)]
-pub(crate) struct Present {
-    pub(crate) tag: String,
-    pub(crate) runtime: String,
-    pub(crate) rust: String,
-    size: i64,
-    created: i64,
+pub struct Present {
+    pub tag: String,
+    pub runtime: String,
+    pub rust: String,
+    pub size: i64,
+    pub created: i64,
 }
 
-pub(crate) fn list_builders(engine: &Engine) -> Result<Vec<Present>> {
+pub fn list_builders(engine: &Engine) -> Result<Vec<Present>, EngineError> {
     let filters = HashMap::from([("label", vec![format!("{LABEL}=builder")])]);
     let options = ListImagesOptionsBuilder::new().filters(&filters).build();
     let images = engine
         .block_on(engine.docker().list_images(Some(options)))
-        .map_err(|e| engine_error("listing images", e))?;
+        .map_err(|e| api_error("listing images", e))?;
     let mut present: Vec<Present> = images
         .into_iter()
         .flat_map(|image| {
@@ -572,113 +514,9 @@ pub(crate) fn list_builders(engine: &Engine) -> Result<Vec<Present>> {
     Ok(present)
 }
 
-/// `cargo fc image …`.
-pub fn command(args: &ImageArgs, selection: &Selection, ui: &Ui) -> Result<()> {
-    match &args.command {
-        ImageCommand::Build { runtime } => {
-            let runtimes = match runtime {
-                Some(id) => vec![find_runtime(id)?],
-                None => project_runtimes(selection),
-            };
-            let dir = project::load(selection)
-                .map(|p| p.workspace_root)
-                .unwrap_or_else(|_| PathBuf::from("."));
-            let toolchain = Toolchain::detect(&dir)?;
-            let engine = Engine::connect()?;
-            for runtime in runtimes {
-                let tag = build(&engine, runtime, &toolchain, ui)?;
-                ui.json(&json!({"reason": "image-built", "image": tag, "runtime": runtime.id, "rust": toolchain.version}));
-            }
-            Ok(())
-        }
-        ImageCommand::List => {
-            let engine = Engine::connect()?;
-            let images = list_builders(&engine)?;
-            if ui.is_json() {
-                for image in &images {
-                    ui.json(&json!({"reason": "builder-image", "image": image.tag, "runtime": image.runtime, "rust": image.rust, "size": image.size, "created": image.created}));
-                }
-            } else if images.is_empty() {
-                ui.status(
-                    "Images",
-                    "none yet; `cargo fc image build` or a Docker build makes one",
-                );
-            } else {
-                let mut stdout = std::io::stdout().lock();
-                let width = images.iter().map(|i| i.tag.len()).max().unwrap_or(0);
-                let _ = writeln!(
-                    stdout,
-                    "{:width$}  {:16}  {:14}  SIZE",
-                    "IMAGE", "RUNTIME", "RUST"
-                );
-                for image in &images {
-                    let _ = writeln!(
-                        stdout,
-                        "{:width$}  {:16}  {:14}  {}",
-                        image.tag,
-                        image.runtime,
-                        image.rust,
-                        crate::pack::human_size(u64::try_from(image.size).unwrap_or(0))
-                    );
-                }
-            }
-            Ok(())
-        }
-        ImageCommand::Rm { runtime, images } => {
-            let engine = Engine::connect()?;
-            let present = list_builders(&engine)?;
-            let wanted: Vec<String> = if !images.is_empty() {
-                for name in images {
-                    if !present.iter().any(|p| &p.tag == name) {
-                        return Err(Error::config(format!(
-                            "`{name}` is not a cargo fc builder image"
-                        ))
-                        .help("`cargo fc image list` shows them; other images are removed with `docker rmi`"));
-                    }
-                }
-                images.clone()
-            } else {
-                let runtime = runtime.as_deref().map(find_runtime).transpose()?;
-                present
-                    .iter()
-                    .filter(|p| runtime.is_none_or(|r| p.runtime == r.id))
-                    .map(|p| p.tag.clone())
-                    .collect()
-            };
-            if wanted.is_empty() {
-                ui.status("Images", "no builder images to remove");
-            }
-            for tag in wanted {
-                engine
-                    .block_on(engine.docker().remove_image(
-                        &tag,
-                        Some(RemoveImageOptionsBuilder::new().build()),
-                        None,
-                    ))
-                    .map_err(|e| engine_error(&format!("removing {tag}"), e))?;
-                ui.status("Removed", &tag);
-                ui.json(&json!({"reason": "image-removed", "image": tag}));
-            }
-            Ok(())
-        }
-    }
-}
-
-fn find_runtime(id: &str) -> Result<&'static Runtime> {
-    Runtime::find(id).ok_or_else(|| {
-        Error::config(format!("`--runtime {id}` is not an FC custom runtime"))
-            .help(format!("use one of: {}", Runtime::ids().join(", ")))
-    })
-}
-
-/// The runtimes of the project's functions, or the default runtime outside a project.
-fn project_runtimes(selection: &Selection) -> Vec<&'static Runtime> {
-    runtimes_of(project::load(selection).ok().as_ref())
-}
-
 /// The runtimes a build of `project` targets, or the default runtime without a project: the
 /// builder images it needs.
-pub(crate) fn runtimes_of(project: Option<&project::Project>) -> Vec<&'static Runtime> {
+pub fn runtimes_of(project: Option<&project::Project>) -> Vec<&'static Runtime> {
     let mut runtimes: Vec<&'static Runtime> = project
         .map(|p| p.functions.iter().map(|f| f.config.runtime).collect())
         .unwrap_or_default();
@@ -949,20 +787,5 @@ mod tests {
             builder_tag(runtime, "1.95.0"),
             "cargo-fc/builder:custom-rust-1.95.0"
         );
-    }
-
-    #[test]
-    fn references_split_into_repository_and_tag() {
-        assert_eq!(split_reference("debian:bullseye"), ("debian", "bullseye"));
-        assert_eq!(split_reference("debian"), ("debian", "latest"));
-        assert_eq!(
-            split_reference("localhost:5000/team/img"),
-            ("localhost:5000/team/img", "latest")
-        );
-        assert_eq!(
-            split_reference("localhost:5000/img:v1"),
-            ("localhost:5000/img", "v1")
-        );
-        assert_eq!(split_reference("img@sha256:ab"), ("img@sha256:ab", ""));
     }
 }

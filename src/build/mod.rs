@@ -7,55 +7,193 @@
 //! the same whichever builder ran.
 
 pub(crate) mod cargo;
+pub mod choice;
 pub mod docker;
 pub mod image;
 pub(crate) mod zig;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use cargo_metadata::{Message, TargetKind};
 
-use crate::cli::BuildArgs;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Exit, Failure, Interrupted, Result, failure_any};
 use crate::platform::Runtime;
+pub use crate::project::BuilderKind;
 use crate::project::{Function, Project};
 use crate::ui::{Progress, Ui};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
-pub enum BuilderKind {
-    /// cargo in a container of the runtime's Debian release, through the Docker engine.
-    Docker,
-    /// cargo-zigbuild, linking against the runtime's glibc version.
-    Zig,
-    /// The host's cargo, as is.
-    Cargo,
+/// Why a build could not run or did not finish.
+#[derive(Debug)]
+pub enum BuildError {
+    /// A program the builder runs could not be started or waited for.
+    ToolFailed {
+        program: String,
+        why: String,
+        help: &'static str,
+    },
+    /// cargo-zigbuild or zig is not installed.
+    ZigMissing { tool: &'static str },
+    /// Neither Docker nor zig can build here, and nothing named a builder.
+    NoBuilder { docker: String, zig: String },
+    /// Cargo itself reported a failed build (its messages are already on screen).
+    CargoFailed {
+        what: &'static str,
+        status: Option<i32>,
+    },
+    /// Cargo finished without naming the executable of a bin.
+    NoExecutable { bin: String },
+    /// The Docker builder cannot find cargo's caches.
+    NoCargoHome,
+    /// The image the build was to run in went away before the container was made.
+    ImageVanished { image: String },
+    /// The host's Rust toolchain cannot go into a builder image.
+    Toolchain { problem: String, help: &'static str },
+    /// `cargo fc image rm NAME` of an image that is not one of cargo fc's builder images.
+    NotABuilderImage { name: String },
+    /// The builder image could not be built.
+    BuilderImage {
+        runtime: &'static str,
+        problem: String,
+        help: String,
+    },
 }
 
-impl BuilderKind {
-    pub fn names() -> Vec<&'static str> {
-        vec!["docker", "zig", "cargo"]
-    }
-
-    pub fn name(self) -> &'static str {
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuilderKind::Docker => "docker",
-            BuilderKind::Zig => "zig",
-            BuilderKind::Cargo => "cargo",
+            BuildError::ToolFailed { program, why, .. } => {
+                write!(f, "could not run `{program}`: {why}")
+            }
+            BuildError::ZigMissing { tool: "zig" } => f.write_str(
+                "the zig builder needs zig, which is neither on PATH nor installed as the `ziglang` Python package",
+            ),
+            BuildError::ZigMissing { tool } => {
+                write!(f, "the zig builder needs {tool}, which is not on PATH")
+            }
+            BuildError::NoBuilder { .. } => {
+                f.write_str("no builder is available: neither Docker nor zig can build here")
+            }
+            BuildError::CargoFailed { what, status } => {
+                let status =
+                    status.map_or("no exit status".to_string(), |c| format!("exit status {c}"));
+                write!(f, "{what} failed ({status}); cargo's messages above say why")
+            }
+            BuildError::NoExecutable { bin } => write!(
+                f,
+                "cargo finished but reported no executable for bin `{bin}`"
+            ),
+            BuildError::NoCargoHome => f.write_str(
+                "neither CARGO_HOME nor HOME is set, so cargo's caches cannot be found",
+            ),
+            BuildError::ImageVanished { image } => {
+                write!(f, "image `{image}` disappeared before the build started")
+            }
+            BuildError::Toolchain { problem, .. } => f.write_str(problem),
+            BuildError::NotABuilderImage { name } => {
+                write!(f, "`{name}` is not a cargo fc builder image")
+            }
+            BuildError::BuilderImage {
+                runtime, problem, ..
+            } => write!(f, "the builder image for `{runtime}` {problem}"),
         }
     }
+}
+
+impl Failure for BuildError {
+    fn exit(&self) -> Exit {
+        match self {
+            BuildError::CargoFailed { .. } | BuildError::NoExecutable { .. } => Exit::Build,
+            BuildError::NoCargoHome | BuildError::NotABuilderImage { .. } => Exit::Usage,
+            _ => Exit::Tool,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            BuildError::ToolFailed { .. } => "build.tool-failed",
+            BuildError::ZigMissing { .. } => "build.zig-missing",
+            BuildError::NoBuilder { .. } => "build.no-builder",
+            BuildError::CargoFailed { .. } => "build.cargo-failed",
+            BuildError::NoExecutable { .. } => "build.no-executable",
+            BuildError::NoCargoHome => "build.no-cargo-home",
+            BuildError::ImageVanished { .. } => "build.image-vanished",
+            BuildError::Toolchain { .. } => "build.toolchain",
+            BuildError::NotABuilderImage { .. } => "build.not-a-builder-image",
+            BuildError::BuilderImage { .. } => "build.builder-image",
+        }
+    }
+
+    fn notes(&self) -> Vec<String> {
+        match self {
+            BuildError::NoBuilder { docker, zig } => {
+                vec![format!("docker: {docker}"), format!("zig: {zig}")]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(match self {
+            BuildError::ToolFailed { help, .. } | BuildError::Toolchain { help, .. } => {
+                help.to_string()
+            }
+            BuildError::ZigMissing { .. } => zig::INSTALL_HELP.to_string(),
+            BuildError::NoBuilder { .. } => "start a Docker engine, or install zig (`pip install ziglang cargo-zigbuild`); or --builder cargo for a plain host build that the verify step checks".to_string(),
+            BuildError::CargoFailed { .. } => return None,
+            BuildError::NoExecutable { .. } => {
+                "check the `--` arguments passed to cargo: they must not change what is built"
+                    .to_string()
+            }
+            BuildError::NoCargoHome => {
+                "set CARGO_HOME to cargo's home directory (usually ~/.cargo)".to_string()
+            }
+            BuildError::ImageVanished { .. } => {
+                "run the build again; cargo fc makes or pulls the image first".to_string()
+            }
+            BuildError::BuilderImage { help, .. } => help.clone(),
+            BuildError::NotABuilderImage { .. } => {
+                "`cargo fc image list` shows them; other images are removed with `docker rmi`"
+                    .to_string()
+            }
+        })
+    }
+
+    fn details(&self) -> serde_json::Value {
+        match self {
+            BuildError::CargoFailed { what, status } => {
+                serde_json::json!({ "what": what, "status": status })
+            }
+            BuildError::NoExecutable { bin } => serde_json::json!({ "bin": bin }),
+            BuildError::ToolFailed { program, why, .. } => {
+                serde_json::json!({ "program": program, "why": why })
+            }
+            BuildError::NoBuilder { docker, zig } => {
+                serde_json::json!({ "docker": docker, "zig": zig })
+            }
+            _ => serde_json::Value::Null,
+        }
+    }
+
+    failure_any!();
 }
 
 /// One way of running cargo for a runtime.
 pub trait Builder {
     fn kind(&self) -> BuilderKind;
-    /// Runs cargo with `args` (everything after `cargo`'s subcommand), reporting its output to `output`.
-    fn run(&self, args: &[String], output: &mut CargoOutput) -> Result<()>;
+    /// Runs cargo with `args` (everything after `cargo`'s subcommand), reporting its output to
+    /// `output`; with `-v`, the exact command line is shown first.
+    fn run(&self, args: &[String], output: &mut CargoOutput, ui: &Ui) -> Result<()>;
+    /// The Docker image the build runs in, for builders that use one.
+    fn image(&self) -> Option<&str> {
+        None
+    }
 }
 
-/// What `cargo fc build` was asked for, beyond the selection of functions.
+/// What a build was asked for, beyond the selection of functions.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub runtime: Option<&'static Runtime>,
@@ -72,36 +210,13 @@ pub struct BuildOptions {
     pub frozen: bool,
     pub jobs: Option<String>,
     pub no_verify: bool,
+    /// Cargo's `--target-dir`, when given: host builds pass it on (the project's target dir is
+    /// already this folder).
+    pub target_dir: Option<PathBuf>,
     pub cargo_args: Vec<String>,
 }
 
 impl BuildOptions {
-    pub fn from_args(args: &BuildArgs) -> Result<Self> {
-        let runtime = match &args.runtime {
-            Some(id) => Some(Runtime::find(id).ok_or_else(|| {
-                Error::config(format!("`--runtime {id}` is not an FC custom runtime"))
-                    .help(format!("use one of: {}", Runtime::ids().join(", ")))
-            })?),
-            None => None,
-        };
-        Ok(Self {
-            runtime,
-            builder: args.builder,
-            image: args.image.clone(),
-            profile: args.profile.clone(),
-            debug: args.debug,
-            features: args.features.clone(),
-            all_features: args.all_features,
-            no_default_features: args.no_default_features,
-            locked: args.locked,
-            offline: args.offline,
-            frozen: args.frozen,
-            jobs: args.jobs.clone(),
-            no_verify: args.no_verify,
-            cargo_args: args.cargo_args.clone(),
-        })
-    }
-
     fn profile_name(&self) -> &str {
         match (&self.profile, self.debug) {
             (Some(name), _) => name,
@@ -125,6 +240,9 @@ pub struct Built {
     /// Where cargo wrote the executable.
     pub executable: PathBuf,
     pub bootstrap: PathBuf,
+    /// The Docker image it was built in (docker builder): the environment whose libraries it
+    /// was linked against.
+    pub image: Option<String>,
 }
 
 /// The cargo arguments for building `functions`, shared by every builder.
@@ -132,6 +250,7 @@ pub fn cargo_args(
     project: &Project,
     functions: &[&Function],
     options: &BuildOptions,
+    kind: BuilderKind,
     ui: &Ui,
 ) -> Vec<String> {
     let mut args = vec![
@@ -141,6 +260,13 @@ pub fn cargo_args(
         "--profile".to_string(),
         options.profile_name().to_string(),
     ];
+    // A container build has a target directory of its own under it.
+    if options.target_dir.is_some() && kind != BuilderKind::Docker {
+        args.extend([
+            "--target-dir".to_string(),
+            project.target_dir.display().to_string(),
+        ]);
+    }
     let mut packages: Vec<&str> = functions.iter().map(|f| f.package.as_str()).collect();
     packages.dedup();
     for package in packages {
@@ -183,92 +309,6 @@ pub fn cargo_args(
     args
 }
 
-/// The builder the flag or the configuration names for a function; `None` leaves the choice to
-/// [`default_builder`].
-fn builder_kind(function: &Function, options: &BuildOptions) -> Option<BuilderKind> {
-    options.builder.or(function.config.builder)
-}
-
-/// The image a Docker build of `function` runs in, when one is named instead of the builder image.
-fn image_for(function: &Function, options: &BuildOptions) -> Option<String> {
-    options
-        .image
-        .clone()
-        .or_else(|| function.config.image.clone())
-}
-
-fn make_builder(
-    kind: BuilderKind,
-    runtime: &'static Runtime,
-    project: &Project,
-    image: Option<&str>,
-    ui: &Ui,
-) -> Result<Box<dyn Builder>> {
-    Ok(match kind {
-        BuilderKind::Docker => {
-            let engine = docker::Engine::connect()?;
-            Box::new(docker_builder(engine, runtime, project, image, ui)?)
-        }
-        BuilderKind::Zig => Box::new(zig::ZigBuilder::locate(runtime)?),
-        BuilderKind::Cargo => Box::new(cargo::CargoBuilder::new()),
-    })
-}
-
-fn docker_builder(
-    engine: docker::Engine,
-    runtime: &'static Runtime,
-    project: &Project,
-    image: Option<&str>,
-    ui: &Ui,
-) -> Result<docker::DockerBuilder> {
-    let image = image::resolve(&engine, image, runtime, &project.workspace_root, ui)?;
-    let layout = docker::Layout::new(&project.workspace_root, &project.target_dir, &image)?;
-    Ok(docker::DockerBuilder::new(engine, image, layout, ui))
-}
-
-/// The builder when nothing names one: Docker when an engine answers, otherwise zig when
-/// installed, otherwise an error naming both. An engine whose builder image can neither be
-/// found nor made (no registry for the base image) also falls back to zig, with a warning,
-/// since the user did not ask for Docker. The choice is printed in one line.
-fn default_builder(
-    runtime: &'static Runtime,
-    project: &Project,
-    image: Option<&str>,
-    ui: &Ui,
-) -> Result<Box<dyn Builder>> {
-    let docker_problem = match docker::Engine::connect() {
-        Ok(engine) => {
-            let host = engine.host().to_string();
-            match docker_builder(engine, runtime, project, image, ui) {
-                Ok(builder) => {
-                    ui.status(
-                        "Builder",
-                        format!("docker (the Docker engine at {host} answers; --builder chooses another)"),
-                    );
-                    return Ok(Box::new(builder));
-                }
-                Err(error) => error,
-            }
-        }
-        Err(error) => error,
-    };
-    match zig::ZigBuilder::locate(runtime) {
-        Ok(builder) => {
-            ui.status(
-                "Builder",
-                format!("zig (Docker is not usable: {})", docker_problem.message),
-            );
-            Ok(Box::new(builder))
-        }
-        Err(zig_problem) => Err(Error::tool(
-            "no builder is available: neither Docker nor zig can build here",
-        )
-        .note(format!("docker: {}", docker_problem.message))
-        .note(format!("zig: {}", zig_problem.message))
-        .help("start a Docker engine, or install zig (`pip install ziglang cargo-zigbuild`); or --builder cargo for a plain host build that the verify step checks")),
-    }
-}
-
 /// Builds the functions, grouped so that each (builder, runtime) pair runs cargo once, and puts
 /// each executable in place as `bootstrap`.
 pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<Built>> {
@@ -276,12 +316,14 @@ pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<B
     let mut groups: BTreeMap<Group, Vec<&Function>> = BTreeMap::new();
     for function in &project.functions {
         let runtime = options.runtime_for(function);
+        // The flag over the configuration; neither leaves the choice to `choice::builder`.
+        let kind = options.builder.or(function.config.builder);
+        let image = options
+            .image
+            .clone()
+            .or_else(|| function.config.image.clone());
         groups
-            .entry((
-                builder_kind(function, options),
-                runtime.id,
-                image_for(function, options),
-            ))
+            .entry((kind, runtime.id, image))
             .or_default()
             .push(function);
     }
@@ -295,10 +337,7 @@ pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<B
                 kind.name()
             ));
         }
-        let builder = match kind {
-            Some(kind) => make_builder(kind, runtime, project, image.as_deref(), ui)?,
-            None => default_builder(runtime, project, image.as_deref(), ui)?,
-        };
+        let builder = choice::builder(kind, runtime, project, image.as_deref(), ui)?;
         let kind = builder.kind();
         let names: Vec<&str> = functions.iter().map(|f| f.bin.as_str()).collect();
         ui.status(
@@ -309,23 +348,17 @@ pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<B
                 kind.name()
             ),
         );
-        let args = cargo_args(project, &functions, options, ui);
+        let args = cargo_args(project, &functions, options, kind, ui);
         let progress = ui.spinner(format!("building {}", names.join(", ")));
         let mut output = CargoOutput::new(&progress);
-        builder.run(&args, &mut output)?;
+        builder.run(&args, &mut output, ui)?;
         for function in functions {
-            let executable = output.executable_of(function).ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Build,
-                    format!(
-                        "cargo finished but reported no executable for bin `{}`",
-                        function.bin
-                    ),
-                )
-                .help(
-                    "check the `--` arguments passed to cargo: they must not change what is built",
-                )
-            })?;
+            let executable =
+                output
+                    .executable_of(function)
+                    .ok_or_else(|| BuildError::NoExecutable {
+                        bin: function.bin.clone(),
+                    })?;
             let bootstrap = project.bootstrap_path(function);
             install_bootstrap(&executable, &bootstrap)?;
             built.push(Built {
@@ -334,6 +367,7 @@ pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<B
                 builder: Some(kind),
                 executable,
                 bootstrap,
+                image: builder.image().map(str::to_string),
             });
         }
     }
@@ -342,8 +376,9 @@ pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<B
 
 /// Copies the executable to `bootstrap` with mode 0755, unless the copy there is already current.
 fn install_bootstrap(executable: &Path, bootstrap: &Path) -> Result<()> {
+    use crate::error::io;
     use std::os::unix::fs::PermissionsExt;
-    let source = std::fs::metadata(executable).map_err(|e| Error::io("read", executable, e))?;
+    let source = std::fs::metadata(executable).map_err(io("read", executable))?;
     if let Ok(existing) = std::fs::metadata(bootstrap)
         && existing.len() == source.len()
         && existing.modified().ok() == source.modified().ok()
@@ -352,21 +387,21 @@ fn install_bootstrap(executable: &Path, bootstrap: &Path) -> Result<()> {
         return Ok(());
     }
     let dir = bootstrap.parent().expect("bootstrap lives in a folder");
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
     let partial = dir.join(".bootstrap.partial");
-    std::fs::copy(executable, &partial).map_err(|e| Error::io("write", &partial, e))?;
+    std::fs::copy(executable, &partial).map_err(io("write", &partial))?;
     let file = std::fs::File::options()
         .write(true)
         .open(&partial)
-        .map_err(|e| Error::io("open", &partial, e))?;
+        .map_err(io("open", &partial))?;
     file.set_permissions(std::fs::Permissions::from_mode(0o755))
-        .map_err(|e| Error::io("set the mode of", &partial, e))?;
+        .map_err(io("set the mode of", &partial))?;
     if let Ok(modified) = source.modified() {
         file.set_modified(modified)
-            .map_err(|e| Error::io("set the time of", &partial, e))?;
+            .map_err(io("set the time of", &partial))?;
     }
     drop(file);
-    std::fs::rename(&partial, bootstrap).map_err(|e| Error::io("write", bootstrap, e))
+    std::fs::rename(&partial, bootstrap).map_err(io("write", bootstrap))
 }
 
 /// Collects what cargo says while it builds.
@@ -436,17 +471,49 @@ impl<'p> CargoOutput<'p> {
     }
 }
 
+/// A command as a shell would take it, for `-v`.
+pub fn command_line(command: &Command) -> String {
+    let mut words = Vec::new();
+    for (name, value) in command.get_envs() {
+        if let Some(value) = value {
+            words.push(format!(
+                "{}={}",
+                name.to_string_lossy(),
+                crate::ui::shell_quote(&value.to_string_lossy())
+            ));
+        }
+    }
+    words.push(crate::ui::shell_quote(
+        &command.get_program().to_string_lossy(),
+    ));
+    words.extend(
+        command
+            .get_args()
+            .map(|arg| crate::ui::shell_quote(&arg.to_string_lossy())),
+    );
+    words.join(" ")
+}
+
 /// Runs a cargo command on the host, streaming its stderr live and reading its JSON stdout.
-fn run_host(mut command: Command, output: &mut CargoOutput, what: &str) -> Result<()> {
+fn run_host(
+    mut command: Command,
+    output: &mut CargoOutput,
+    what: &'static str,
+    help: &'static str,
+    ui: &Ui,
+) -> Result<()> {
+    ui.detail("Running", command_line(&command));
     command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .stdin(Stdio::null());
     let program = command.get_program().to_string_lossy().into_owned();
-    let mut child = command.spawn().map_err(|e| {
-        Error::tool(format!("could not start `{program}`: {e}"))
-            .help(format!("make sure {what} is installed and on PATH"))
-    })?;
+    let failed = |why: std::io::Error| BuildError::ToolFailed {
+        program: program.clone(),
+        why: crate::error::describe_io(&why),
+        help,
+    };
+    let mut child = command.spawn().map_err(failed)?;
     let stdout = child.stdout.take().expect("stdout is piped");
     let stderr = child.stderr.take().expect("stderr is piped");
     let progress = output.progress;
@@ -461,13 +528,12 @@ fn run_host(mut command: Command, output: &mut CargoOutput, what: &str) -> Resul
         });
         output.read_stdout(stdout);
     });
-    let status = child
-        .wait()
-        .map_err(|e| Error::tool(format!("`{program}` did not finish: {e}")))?;
+    let status = child.wait().map_err(failed)?;
     finish_status(status_code(status), output, what)
 }
 
-fn status_code(status: std::process::ExitStatus) -> Option<i32> {
+/// An exit status as a number, a signal counting as 128 + its number as shells do.
+pub fn status_code(status: std::process::ExitStatus) -> Option<i32> {
     use std::os::unix::process::ExitStatusExt;
     match (status.code(), status.signal()) {
         (Some(code), _) => Some(code),
@@ -477,17 +543,13 @@ fn status_code(status: std::process::ExitStatus) -> Option<i32> {
 }
 
 /// Turns cargo's exit status into cargo fc's result.
-pub fn finish_status(code: Option<i32>, output: &CargoOutput, what: &str) -> Result<()> {
+pub fn finish_status(code: Option<i32>, output: &CargoOutput, what: &'static str) -> Result<()> {
     match code {
         Some(0) if output.success != Some(false) => Ok(()),
-        // SIGINT: the user pressed Ctrl-C and cargo stopped with us.
-        Some(130) => Err(Error::new(ErrorKind::Interrupted, "interrupted")),
-        code => {
-            let status = code.map_or("no exit status".to_string(), |c| format!("exit status {c}"));
-            Err(Error::new(
-                ErrorKind::Build,
-                format!("{what} failed ({status}); cargo's messages above say why"),
-            ))
+        // The user pressed Ctrl-C (cargo got the terminal's SIGINT too) or cargo was stopped.
+        Some(code) if code == 128 + libc::SIGINT || code == 128 + libc::SIGTERM => {
+            Err(Interrupted { cleaned_up: None }.into())
         }
+        status => Err(BuildError::CargoFailed { what, status }.into()),
     }
 }

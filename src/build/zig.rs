@@ -5,9 +5,10 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{Builder, BuilderKind, CargoOutput, run_host};
-use crate::error::{Error, Result};
+use super::{BuildError, Builder, BuilderKind, CargoOutput, run_host};
+use crate::error::Result;
 use crate::platform::Runtime;
+use crate::ui::Ui;
 
 pub(crate) const INSTALL_HELP: &str = "install both with `pip install ziglang cargo-zigbuild` (or `cargo install cargo-zigbuild` and zig from your package manager), or choose another builder with --builder";
 
@@ -39,15 +40,15 @@ impl ZigSource {
 }
 
 /// cargo-zigbuild on PATH, or an error saying how to install it.
-pub(crate) fn find_cargo_zigbuild() -> Result<PathBuf> {
-    which::which("cargo-zigbuild").map_err(|_| {
-        Error::tool("the zig builder needs cargo-zigbuild, which is not on PATH").help(INSTALL_HELP)
+pub(crate) fn find_cargo_zigbuild() -> Result<PathBuf, BuildError> {
+    which::which("cargo-zigbuild").map_err(|_| BuildError::ZigMissing {
+        tool: "cargo-zigbuild",
     })
 }
 
 /// The zig cargo-zigbuild will run, or an error saying how to install it. `cargo_zigbuild`, when
 /// known, is where a pip-installed `ziglang` is looked for first.
-pub(crate) fn find_zig(cargo_zigbuild: Option<&Path>) -> Result<ZigSource> {
+pub(crate) fn find_zig(cargo_zigbuild: Option<&Path>) -> Result<ZigSource, BuildError> {
     if let Some(path) = std::env::var_os("CARGO_ZIGBUILD_ZIG_PATH").filter(|p| !p.is_empty()) {
         return Ok(ZigSource::Env(PathBuf::from(path)));
     }
@@ -56,15 +57,12 @@ pub(crate) fn find_zig(cargo_zigbuild: Option<&Path>) -> Result<ZigSource> {
     }
     find_ziglang_package(cargo_zigbuild)
         .map(ZigSource::Ziglang)
-        .ok_or_else(|| {
-            Error::tool("the zig builder needs zig, which is neither on PATH nor installed as the `ziglang` Python package")
-                .help(INSTALL_HELP)
-        })
+        .ok_or(BuildError::ZigMissing { tool: "zig" })
 }
 
 impl ZigBuilder {
     /// Finds cargo-zigbuild and zig, or says how to install them.
-    pub fn locate(runtime: &Runtime) -> Result<Self> {
+    pub fn locate(runtime: &Runtime) -> Result<Self, BuildError> {
         let cargo_zigbuild = find_cargo_zigbuild()?;
         let zig = match find_zig(Some(&cargo_zigbuild))? {
             ZigSource::Ziglang(path) => Some(path),
@@ -116,7 +114,7 @@ impl Builder for ZigBuilder {
         BuilderKind::Zig
     }
 
-    fn run(&self, args: &[String], output: &mut CargoOutput) -> Result<()> {
+    fn run(&self, args: &[String], output: &mut CargoOutput, ui: &Ui) -> Result<()> {
         let mut command = Command::new(&self.cargo_zigbuild);
         command
             .arg("zigbuild")
@@ -125,6 +123,12 @@ impl Builder for ZigBuilder {
         if let Some(zig) = &self.zig {
             command.env("CARGO_ZIGBUILD_ZIG_PATH", zig);
         }
-        run_host(command, output, "cargo zigbuild")
+        run_host(
+            command,
+            output,
+            "cargo zigbuild",
+            "make sure cargo-zigbuild is installed and on PATH",
+            ui,
+        )
     }
 }

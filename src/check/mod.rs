@@ -19,9 +19,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::cli::CheckArgs;
 use crate::deployment::{self, Layout, TemplateError};
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::platform::Runtime;
 use crate::project::{self, Project, Selection};
 use crate::ui::Ui;
@@ -207,7 +206,16 @@ fn summary(display: &str, outcome: &Outcome) -> String {
 }
 
 /// `cargo fc check`.
-pub fn command(selection: &Selection, args: &CheckArgs, ui: &Ui) -> Result<()> {
+/// What `cargo fc check` is asked for.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// The template to check instead of the ones next to the package.
+    pub template: Option<PathBuf>,
+    /// Fail on warnings too.
+    pub deny_warnings: bool,
+}
+
+pub fn command(selection: &Selection, args: &CheckOptions, ui: &Ui) -> Result<()> {
     let project = load_project(selection, args.template.is_some())?;
     let targets: Vec<(PathBuf, Expectations)> = match (&args.template, &project) {
         (Some(path), project) => {
@@ -332,12 +340,12 @@ fn load_project(selection: &Selection, have_template: bool) -> Result<Option<Pro
         Err(error)
             if have_template
                 && selection.manifest_path.is_none()
-                && error.kind == ErrorKind::Config =>
+                && crate::error::Failure::exit(&error) == crate::error::Exit::Usage =>
         {
             // A template can be checked on its own; a broken project must not hide its findings.
             Ok(None)
         }
-        Err(error) => Err(error),
+        Err(error) => Err(error.into()),
     }
 }
 

@@ -5,8 +5,7 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use crate::error::{Exit, Failure, Location, describe_io};
-use crate::failure_any;
+use crate::error::{Exit, Failure, Location, describe_io, failure_any};
 
 /// What a path that should be a template file is instead.
 #[derive(Debug, Clone, PartialEq, Eq)]

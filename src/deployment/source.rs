@@ -118,9 +118,10 @@ pub fn find_templates(project: &Project) -> Result<Vec<Found>, TemplateError> {
                     manifest: function.manifest_path.clone(),
                     line: project::locate_key(
                         &function.manifest_path,
-                        "package.metadata.fc",
+                        &["package", "metadata", "fc"],
                         "template",
-                    ),
+                    )
+                    .and_then(|at| at.line),
                 });
             }
             add(normalize(configured), index);

@@ -198,15 +198,18 @@ mod tests {
             package_id: name.into(),
             bin: name.into(),
             name: name.into(),
+            version: "0.1.0".into(),
             manifest_path: "Cargo.toml".into(),
             package_dir: ".".into(),
             config: FcConfig {
+                include_at: None,
                 runtime: Runtime::default_runtime(),
                 builder: None,
                 image: None,
                 include: Vec::new(),
                 function: FunctionNames::BinNames,
                 template: None,
+                base: None,
             },
         }
     }

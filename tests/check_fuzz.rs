@@ -287,3 +287,20 @@ fn a_template_expanding_past_what_is_read_says_where_reading_stopped() {
     // Merging stops first here (250 copies of the 1,000 keys); either way, said once.
     assert_eq!(notes.len(), 1, "{notes:#?}");
 }
+
+#[test]
+fn misspelt_keys_are_looked_up_up_to_a_budget_and_the_stop_is_said() {
+    let mut text = String::from(
+        "edition: 3.0.0\nresources:\n  r:\n    component: fc3\n    props:\n      region: cn-hangzhou\n      functionName: f\n      runtime: nodejs18\n      handler: index.handler\n      code: ./c\n",
+    );
+    for i in 0..10_050 {
+        text.push_str(&format!("      memorySizeX{i}: 1\n"));
+    }
+    let diagnostics = check::check_source("s.yaml", &text, &Expectations::default());
+    let stopped: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.message.contains("stopped looking for misspelt ones"))
+        .collect();
+    assert_eq!(stopped.len(), 1, "{stopped:#?}");
+    assert_eq!(stopped[0].line, 10_011);
+}

@@ -133,6 +133,7 @@ pub fn check_reading(reading: &deployment::Reading, expectations: &Expectations)
             Layout::Devs(layout) => devs::check_v1(&mut context, deployment, layout),
         };
         context.report_missing_functions();
+        context.report_suggestion_budget();
         if let Some(span) = deployment.truncated {
             context.warn(
                 "template-size",

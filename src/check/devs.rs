@@ -387,8 +387,32 @@ fn fc3_hook(
     if let Some(handler) = &value.handler {
         cx.handler(&handler.value, &format!("{hook}.handler"));
     }
-    if let Some(timeout) = &value.timeout {
-        cx.limit(limit, &timeout.value, &format!("{hook}.timeout"));
+    let Some(timeout) = &value.timeout else {
+        return;
+    };
+    let what = format!("{hook}.timeout");
+    if hook != "preStop" {
+        cx.limit(limit, &timeout.value, &what);
+        return;
+    }
+    // FC 2.0 documented 90 s for hooks; fc3's schema sets no ceiling and its own tests deploy
+    // a 300 s preStop, so past 90 s is a warning, not a refusal.
+    let range = HOOK_TIMEOUT.range;
+    if let Some(seconds) = cx.range(
+        HOOK_TIMEOUT.rule,
+        &timeout.value,
+        &what,
+        (range.min, i64::from(i32::MAX)),
+        None,
+        HOOK_TIMEOUT.unit,
+    ) && seconds > range.max
+    {
+        cx.warn(
+            HOOK_TIMEOUT.rule,
+            timeout.span(),
+            format!("{what} {seconds} is over the {} s FC documented for hooks", range.max),
+            format!("fc3 sets no ceiling and FC 3.0 documents none, but FC 2.0 stopped hooks after {} s: keep to that unless a deploy shows FC 3.0 takes more", range.max),
+        );
     }
 }
 

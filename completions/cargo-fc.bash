@@ -409,7 +409,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__fc__subcmd__fc__subcmd__deploy)
-            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --include --tool --dry-run --template --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --include --tool --dry-run --plan --region --endpoint --template --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -457,6 +457,14 @@ _cargo__fc() {
                     ;;
                 --tool)
                     COMPREPLY=($(compgen -W "s fun" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --template)

@@ -190,8 +190,10 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -s F -l features -d 'Space or comma separated list of features to activate' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -s j -l jobs -d 'Number of parallel jobs cargo runs' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l include -d 'Add assets to the package, as `cargo fc pack --include` (repeatable)' -r
-complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l tool -d 'The deploy tool (default: `s` for an s.yaml, `fun` for a Fun template.yml)' -r -f -a "s\t''
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l tool -d 'Hand the package to a deploy tool instead of deploying through FC\'s API: `s` (Serverless Devs) or `fun`' -r -f -a "s\t''
 fun\t''"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l region -d 'The region (default: the template\'s `region`, else ALIBABA_CLOUD_REGION_ID)' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l endpoint -d 'The API endpoint instead of the region\'s, e.g. a VPC endpoint or a gateway' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l template -d 'The template to deploy (default: the one next to the package)' -r -F
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stderr is a terminal and `NO_COLOR` is not set'
 always\t''
@@ -210,7 +212,8 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l frozen -d 'Equivalent to --locked and --offline'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l no-verify -d 'Skip checking the executables against the runtime (the package may then fail to start on FC)'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l no-build -d 'Deploy the bootstrap the last build left instead of building first'
-complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l dry-run -d 'Print the command and the package it would deploy, and run nothing'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l dry-run -d 'With --tool: print the command and the package it would deploy, and run nothing'
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -l plan -d 'Show what the deployment would change, field by field, and change nothing (read-only API calls)'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -s v -l verbose -d 'Use verbose output (-vv also makes cargo verbose)'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -s q -l quiet -d 'Print only errors and results'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from deploy" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -337,12 +337,21 @@ pub struct DeployArgs {
     /// Add assets to the package, as `cargo fc pack --include` (repeatable).
     #[arg(long = "include", value_name = "SRC[:DEST]")]
     pub includes: Vec<String>,
-    /// The deploy tool (default: `s` for an s.yaml, `fun` for a Fun template.yml).
+    /// Hand the package to a deploy tool instead of deploying through FC's API: `s` (Serverless Devs) or `fun`.
     #[arg(long, value_name = "TOOL", value_parser = tool_parser())]
     pub tool: Option<DeployTool>,
-    /// Print the command and the package it would deploy, and run nothing.
-    #[arg(long)]
+    /// With --tool: print the command and the package it would deploy, and run nothing.
+    #[arg(long, requires = "tool")]
     pub dry_run: bool,
+    /// Show what the deployment would change, field by field, and change nothing (read-only API calls).
+    #[arg(long, conflicts_with = "tool")]
+    pub plan: bool,
+    /// The region (default: the template's `region`, else ALIBABA_CLOUD_REGION_ID).
+    #[arg(long, value_name = "ID", conflicts_with = "tool")]
+    pub region: Option<String>,
+    /// The API endpoint instead of the region's, e.g. a VPC endpoint or a gateway.
+    #[arg(long, value_name = "URL", conflicts_with = "tool")]
+    pub endpoint: Option<String>,
     /// The template to deploy (default: the one next to the package).
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,

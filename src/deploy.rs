@@ -6,6 +6,7 @@
 //! (`s config add`, `fun config`) and inherits the environment untouched.
 
 pub mod api;
+pub mod spec;
 
 use std::fmt;
 use std::os::fd::AsFd;
@@ -36,6 +37,10 @@ pub enum DeployError {
     ToolMissing { tool: DeployTool },
     /// The tool could not be started.
     CannotRun { program: PathBuf, why: String },
+    /// A template for FC 2.0 (Fun, Serverless Devs 1.0.0): FC 3.0's API does not take it.
+    Fc2Template { template: String, format: Format },
+    /// The template declares none of the functions the project builds.
+    NothingToDeploy { template: String },
     /// The tool ran and failed; `status` is its own exit status.
     ToolFailed {
         tool: DeployTool,
@@ -79,6 +84,15 @@ impl fmt::Display for DeployError {
             DeployError::CannotRun { program, why } => {
                 write!(f, "could not run {}: {why}", program.display())
             }
+            DeployError::Fc2Template { template, format } => write!(
+                f,
+                "{template} is a {}, which describes FC 2.0 functions; cargo fc deploys FC 3.0 (`edition: 3.0.0`, component fc3) through the API",
+                format.describe()
+            ),
+            DeployError::NothingToDeploy { template } => write!(
+                f,
+                "{template} declares none of the functions this project builds"
+            ),
             DeployError::ToolFailed {
                 command_line,
                 status,
@@ -94,7 +108,9 @@ impl Failure for DeployError {
             DeployError::TemplateMissing { .. }
             | DeployError::NoTemplate
             | DeployError::SeveralTemplates { .. }
-            | DeployError::WrongTool { .. } => Exit::Usage,
+            | DeployError::WrongTool { .. }
+            | DeployError::Fc2Template { .. }
+            | DeployError::NothingToDeploy { .. } => Exit::Usage,
             DeployError::ToolMissing { .. } | DeployError::CannotRun { .. } => Exit::Tool,
             DeployError::ToolFailed { .. } => Exit::Deploy,
         }
@@ -109,6 +125,8 @@ impl Failure for DeployError {
             DeployError::ToolMissing { .. } => "deploy.tool-missing",
             DeployError::CannotRun { .. } => "deploy.cannot-run",
             DeployError::ToolFailed { .. } => "deploy.tool-failed",
+            DeployError::Fc2Template { .. } => "deploy.fc2-template",
+            DeployError::NothingToDeploy { .. } => "deploy.nothing-to-deploy",
         }
     }
 
@@ -132,6 +150,13 @@ impl Failure for DeployError {
             ),
             DeployError::CannotRun { .. } => {
                 "check that the file is an executable program".into()
+            }
+            DeployError::Fc2Template { format, .. } => format!(
+                "deploy it with its tool: `cargo fc deploy --tool {}`",
+                DeployTool::for_format(*format).program()
+            ),
+            DeployError::NothingToDeploy { .. } => {
+                "name each function as its bin (or its `function` setting) in the template, or pass --template".into()
             }
             DeployError::ToolFailed { tool, .. } => format!(
                 "the messages above are {}'s; cargo fc exits with {} for a failed deployment",

@@ -134,7 +134,7 @@ fn canonical(path: &Path) -> PathBuf {
 #[test]
 fn dry_run_prints_the_command_and_the_zip_and_runs_nothing() {
     let fx = Fixture::new("custom.debian12", "s.yaml", S_YAML, &["s"]);
-    let out = fx.run(&["deploy", "--dry-run", "--", "--skip-push"]);
+    let out = fx.run(&["deploy", "--tool", "s", "--dry-run", "--", "--skip-push"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let root = canonical(fx.root());
@@ -160,7 +160,15 @@ fn dry_run_prints_the_command_and_the_zip_and_runs_nothing() {
 fn deploy_runs_s_in_the_template_folder_with_the_extra_arguments() {
     let fx = Fixture::new("custom.debian12", "s.yaml", S_YAML, &["s", "fun"]);
     fx.prebuilt_bootstrap();
-    let out = fx.run(&["deploy", "--no-build", "--", "--function", "code"]);
+    let out = fx.run(&[
+        "deploy",
+        "--tool",
+        "s",
+        "--no-build",
+        "--",
+        "--function",
+        "code",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let (args, cwd) = fx.recorded("s").expect("s ran");
     assert_eq!(args, ["deploy", "-y", "--function", "code"]);
@@ -182,7 +190,7 @@ fn deploy_runs_s_in_the_template_folder_with_the_extra_arguments() {
 fn a_fun_template_is_deployed_with_fun() {
     let fx = Fixture::new("custom", "template.yml", TEMPLATE_YML, &["s", "fun"]);
     // A dry run: the command fun would get.
-    let out = fx.run(&["deploy", "--dry-run"]);
+    let out = fx.run(&["deploy", "--tool", "fun", "--dry-run"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("&& fun deploy -y -t template.yml"));
 }
@@ -204,7 +212,7 @@ fn a_failing_tool_fails_the_deployment_with_its_status_in_the_message() {
     let fx = Fixture::new("custom.debian12", "s.yaml", S_YAML, &["s"]);
     fx.prebuilt_bootstrap();
     let out = fx
-        .command(&["deploy", "--no-build"])
+        .command(&["deploy", "--tool", "s", "--no-build"])
         .env("STAND_IN_EXIT", "7")
         .output()
         .unwrap();
@@ -221,7 +229,7 @@ fn a_failing_tool_fails_the_deployment_with_its_status_in_the_message() {
 fn a_missing_tool_is_reported_before_the_build_with_how_to_install_it() {
     let fx = Fixture::new("custom.debian12", "s.yaml", S_YAML, &[]);
     fx.prebuilt_bootstrap();
-    let out = fx.run(&["deploy", "--no-build"]);
+    let out = fx.run(&["deploy", "--tool", "s", "--no-build"]);
     assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("`s` is not on PATH"), "{stderr}");
@@ -280,7 +288,7 @@ fn deploy_builds_packs_and_ships_with_the_zig_builder() {
     ))
     .unwrap();
     let out = fx
-        .command(&["deploy", "--builder", "zig"])
+        .command(&["deploy", "--tool", "s", "--builder", "zig"])
         .env("PATH", path)
         .output()
         .unwrap();
@@ -305,14 +313,21 @@ fn with_both_formats_present_s_yaml_is_deployed() {
         TEMPLATE_YML.replace("Runtime: custom", "Runtime: custom.debian12"),
     )
     .unwrap();
-    let out = fx.run(&["deploy", "--dry-run"]);
+    let out = fx.run(&["deploy", "--tool", "s", "--dry-run"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains("&& s deploy -y\n"),
         "{}",
         text(&out.stdout)
     );
-    let out = fx.run(&["deploy", "--dry-run", "--template", "template.yml"]);
+    let out = fx.run(&[
+        "deploy",
+        "--tool",
+        "fun",
+        "--dry-run",
+        "--template",
+        "template.yml",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("&& fun deploy -y -t template.yml"));
     // Asking for a tool picks the file it reads.

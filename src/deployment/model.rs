@@ -381,6 +381,8 @@ pub struct Trigger {
     pub kind: Option<TriggerKind>,
     /// Boxed: configs are large, and a template may have thousands of triggers.
     pub config: Option<Box<Field<TriggerConfig>>>,
+    /// The config as written, for the deployer to send.
+    pub config_raw: Option<Raw>,
     pub qualifier: Option<Field<String>>,
     pub invocation_role: Option<Field<String>>,
     pub source_arn: Option<Field<String>>,

@@ -26,6 +26,7 @@ fn empty(declared: super::value::Span, value: Value<()>) -> Trigger {
         trigger_type: None,
         kind: None,
         config: None,
+        config_raw: None,
         qualifier: None,
         invocation_role: None,
         source_arn: None,
@@ -162,6 +163,7 @@ pub(super) fn devs_trigger(r: &Reader, item: NodeId, edition: Edition) -> Trigge
         trigger.config = Some(Box::new(r.section(name, entry, |map| {
             config(r, map, kind.as_ref(), Spelling::Camel, &mut Vec::new())
         })));
+        trigger.config_raw = Some(r.raw(entry.value));
     }
     trigger
 }

@@ -48,6 +48,9 @@ pub struct FunctionConfig {
     pub environment_variables: Option<BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_runtime_config: Option<CustomRuntimeConfig>,
+    /// A custom-container function's image instead of a code package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_container_config: Option<CustomContainerConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_lifecycle_config: Option<InstanceLifecycleConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -82,6 +85,28 @@ pub struct CustomRuntimeConfig {
     pub port: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check_config: Option<CustomHealthCheckConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomContainerConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entrypoint: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceleration_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acr_instance_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check_config: Option<CustomHealthCheckConfig>,
+    /// What GetFunction reports of the deployed image; never sent.
+    #[serde(default, skip_serializing)]
+    pub resolved_image_uri: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -148,6 +148,66 @@ impl Plan {
         }
     }
 
+    /// The plan as people read it: the function's line, then one line per change.
+    pub fn describe(&self) -> Vec<String> {
+        let show = |value: &Option<Value>| match value {
+            Some(value) => value.to_string(),
+            None => "(none)".to_string(),
+        };
+        let mut lines = vec![format!(
+            "{}: {}",
+            self.function,
+            match (&self.change, self.is_noop()) {
+                (_, true) => "unchanged",
+                (FunctionChange::Create, _) => "create",
+                _ => "update",
+            }
+        )];
+        if let FunctionChange::Update { changes } = &self.change {
+            for change in changes {
+                lines.push(format!(
+                    "  {}: {} → {}",
+                    change.field,
+                    show(&change.old),
+                    change.new
+                ));
+            }
+        }
+        lines.push(match &self.code {
+            CodeChange::Upload { size, .. } => format!(
+                "  code: upload {} (the checksum differs from FC's)",
+                crate::ui::human_size(*size)
+            ),
+            CodeChange::Unchanged { .. } => {
+                "  code: unchanged (same CRC-64 as FC's), not sent".into()
+            }
+            CodeChange::NoCode => "  code: none (an image)".into(),
+        });
+        for trigger in &self.triggers {
+            lines.push(match trigger {
+                TriggerChange::Create { name, trigger_type } => {
+                    format!("  trigger `{name}`: create ({trigger_type})")
+                }
+                TriggerChange::Update { name, changes } => format!(
+                    "  trigger `{name}`: update {}",
+                    changes
+                        .iter()
+                        .map(|c| format!("{}: {} → {}", c.field, show(&c.old), c.new))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                TriggerChange::Replace { name, reason, .. } => {
+                    format!("  trigger `{name}`: delete and create again ({reason})")
+                }
+                TriggerChange::Delete { name, trigger_type } => {
+                    format!("  trigger `{name}`: delete ({trigger_type}, not in the template)")
+                }
+            });
+        }
+        lines.extend(self.notes.iter().map(|note| format!("  note: {note}")));
+        lines
+    }
+
     /// The plan for `--message-format json`.
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).expect("a plan serialises")

@@ -251,9 +251,7 @@ fn refused_credentials_say_what_to_fix_and_secrets_never_show() {
         "the secret was printed:\n{all}"
     );
     assert!(
-        all.contains(&format!(
-            "the environment (ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET)"
-        )),
+        all.contains("the environment (ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET)"),
         "-v names the source: {all}"
     );
 }

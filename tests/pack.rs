@@ -283,3 +283,44 @@ fn packages_over_100_mb_get_the_oss_warning() {
     );
     assert_stderr_contains(&output, "OSS");
 }
+
+#[test]
+fn slash_destinations_and_links_to_target_or_git() {
+    let crate_ = crate_with_assets("edges");
+    assert_success(&pack(&crate_, &[]));
+    crate_.write(".git/HEAD", "ref: refs/heads/main\n");
+    let link = |to: &str, at: &str| {
+        std::os::unix::fs::symlink(crate_.path().join(to), crate_.path().join(at)).unwrap()
+    };
+    link("target", "static/build");
+    link("target/fc", "static/fc");
+    link(".git", "static/repo");
+    let output = pack(
+        &crate_,
+        &[
+            "--no-build",
+            "--include",
+            "conf/prod.toml:etc/",
+            "--include",
+            "static/../scripts",
+        ],
+    );
+    assert_success(&output);
+    let archive = zip::ZipArchive::new(std::fs::File::open(crate_.zip()).unwrap()).unwrap();
+    let mut names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.unwrap().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "bootstrap",
+            "config.toml",
+            "etc/prod.toml",
+            "scripts/run.sh",
+            "static/css/site.css",
+            "static/index.html",
+        ]
+    );
+}

@@ -313,6 +313,13 @@ pub fn check_entry_name(name: &str) -> std::result::Result<(), String> {
     if name.contains('\\') {
         return Err(format!("`{name}` contains a backslash"));
     }
+    if name.len() > super::archive::MAX_NAME {
+        return Err(format!(
+            "is {} bytes long, over the {} a zip entry name can hold",
+            name.len(),
+            super::archive::MAX_NAME
+        ));
+    }
     for part in name.trim_end_matches('/').split('/') {
         match part {
             "" => return Err(format!("`{name}` has an empty path component")),

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use support::fixture::ProcessGuard;
 use support::*;
@@ -357,6 +357,113 @@ fn spawn_pack_of_media(crate_: &TestCrate) -> ProcessGuard {
         .args(HOST)
         .current_dir(crate_.path());
     ProcessGuard::spawn(command, libc::SIGKILL)
+}
+
+/// A packed crate, and a `cargo-fc fc pack --no-build` of it plus a large text asset, started
+/// and caught while it writes its partial zip.
+struct Interruptible {
+    crate_: TestCrate,
+    previous: Vec<u8>,
+    pack: ProcessGuard,
+}
+
+impl Interruptible {
+    fn start(name: &str) -> Interruptible {
+        let crate_ = crate_with_assets(name);
+        assert_success(&pack(&crate_, &[]));
+        let previous = std::fs::read(crate_.zip()).unwrap();
+        write_text(&crate_.path().join("media/big.log"), 400_000_000);
+        let mut pack = spawn_pack_of_media(&crate_);
+        // Signal once the partial exists: it is made just before compression starts, and
+        // compressing 400 MB takes seconds.
+        let fc = crate_.path().join("target/fc");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if !partials(&fc).is_empty() {
+                break;
+            }
+            if let Some(status) = pack.child.try_wait().unwrap() {
+                panic!(
+                    "the pack ended ({status}) before it was caught writing:\n{}",
+                    pack.stderr.text()
+                );
+            }
+            assert!(Instant::now() < deadline, "no partial zip appeared");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        Interruptible {
+            crate_,
+            previous,
+            pack,
+        }
+    }
+
+    fn fc_dir(&self) -> PathBuf {
+        self.crate_.path().join("target/fc")
+    }
+}
+
+#[test]
+fn ctrl_c_and_sigterm_while_zipping_exit_130_and_leave_the_previous_zip() {
+    for (name, signal) in [("sigint", libc::SIGINT), ("sigterm", libc::SIGTERM)] {
+        let mut run = Interruptible::start(name);
+        run.pack.signal(signal);
+        let status = run
+            .pack
+            .wait(Duration::from_secs(60))
+            .expect("the interrupted pack exits");
+        // The error line is the last thing the process writes; its pipe may still be draining.
+        let line = run
+            .pack
+            .stderr
+            .wait_for(Duration::from_secs(10), |l| l.contains("error:"));
+        let text = run.pack.stderr.text();
+        assert_eq!(status.code(), Some(130), "{name}: {text}");
+        let line = line.unwrap_or_else(|| panic!("{name}: no error line in\n{text}"));
+        assert!(
+            line.contains("interrupted; removed the unfinished package"),
+            "{name}: {text}"
+        );
+        assert!(!text.contains("panicked"), "{name}: {text}");
+        assert_eq!(partials(&run.fc_dir()), Vec::<PathBuf>::new(), "{name}");
+        assert!(
+            std::fs::read(run.crate_.zip()).unwrap() == run.previous,
+            "{name}: the previous zip changed"
+        );
+    }
+}
+
+#[test]
+fn a_killed_pack_s_partial_is_swept_by_the_next_pack_and_live_ones_are_not() {
+    let mut run = Interruptible::start("sigkill");
+    run.pack.signal(libc::SIGKILL);
+    run.pack
+        .wait(Duration::from_secs(60))
+        .expect("SIGKILL ends it");
+    let debris = partials(&run.fc_dir());
+    assert_eq!(
+        debris.len(),
+        1,
+        "SIGKILL cannot be cleaned up after: {debris:?}"
+    );
+    assert!(std::fs::read(run.crate_.zip()).unwrap() == run.previous);
+
+    // Another pack's partial, alive: this test's pid, and locked as a writer locks it.
+    let live = run.fc_dir().join(format!(
+        ".cargo-fc-{}-tEsT01.zip.partial",
+        std::process::id()
+    ));
+    let file = std::fs::File::create(&live).unwrap();
+    file.lock().unwrap();
+
+    let output = pack(&run.crate_, &["--no-build", "-v"]);
+    assert_success(&output);
+    assert_stderr_contains(&output, "left by a pack that was killed");
+    assert_eq!(partials(&run.fc_dir()), std::slice::from_ref(&live));
+    let archive = zip::ZipArchive::new(std::fs::File::open(run.crate_.zip()).unwrap()).unwrap();
+    assert_eq!(archive.len(), 4);
+    drop(file);
+    std::fs::remove_file(live).unwrap();
 }
 
 /// The peak resident memory of a process, read from /proc while it runs: VmHWM, its own

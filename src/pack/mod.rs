@@ -4,11 +4,13 @@
 //! 1980-01-01), Unix modes set explicitly (0755 for executables, 0644 for the rest), no extra
 //! fields, and the "made by" system fixed to Unix, so the same inputs give the same bytes on any
 //! host. Entries are compressed on every core ([`compress`]), large ones in chunks, and written
-//! in order by hand ([`archive`]) to a partial file that is renamed into place once complete.
+//! in order by hand ([`archive`]) to a locked partial file ([`partial`]) that is renamed into
+//! place once complete.
 
 mod archive;
 mod assets;
 mod compress;
+mod partial;
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
@@ -17,7 +19,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{Exit, Failure, Location, Result, failure_any, io};
+use crate::error::{Exit, Failure, Interrupted, Location, Result, failure_any, io};
+use crate::interrupt;
 use crate::ui::{Ui, human_size};
 use archive::{DosTime, Method, Record};
 
@@ -249,7 +252,14 @@ pub fn write_zip(bootstrap: &Path, assets: &[Entry], output: &Path, ui: &Ui) -> 
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io("create", dir))?;
+    for path in partial::sweep(dir) {
+        ui.detail(
+            "Removed",
+            format!("{} (left by a pack that was killed)", path.display()),
+        );
+    }
     let jobs = compress::plan(&entries, |index| {
+        interrupt::check()?;
         Ok(if compress::file_looks_compressible(&entries[index])? {
             Method::Deflated
         } else {
@@ -266,11 +276,10 @@ pub fn write_zip(bootstrap: &Path, assets: &[Entry], output: &Path, ui: &Ui) -> 
             output.file_name().unwrap_or_default().to_string_lossy()
         ),
     );
-    let partial = tempfile::Builder::new()
-        .prefix(".cargo-fc-")
-        .suffix(".zip.partial")
-        .tempfile_in(dir)
-        .map_err(io("create a temporary file in", dir))?;
+    // From here until the partial is renamed or removed, Ctrl-C and SIGTERM are checked for
+    // rather than ending the process.
+    let _deferred = interrupt::Guard::new();
+    let partial = partial::create(dir)?;
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let written = write_archive(
         &entries,
@@ -294,10 +303,30 @@ pub fn write_zip(bootstrap: &Path, assets: &[Entry], output: &Path, ui: &Ui) -> 
             .as_file()
             .sync_all()
             .map_err(io("write", partial.path()))?;
+        interrupt::check()?;
         Ok((size, sha256))
     });
     drop(progress);
-    let (size, sha256) = written?;
+    let (size, sha256) = match written {
+        Ok(written) => written,
+        Err(error) => {
+            let removed = partial.close();
+            if interrupt::requested() {
+                return Err(Interrupted {
+                    cleaned_up: Some(match removed {
+                        Ok(()) if output.exists() => format!(
+                            "removed the unfinished package; {} is as it was",
+                            output.display()
+                        ),
+                        Ok(()) => "removed the unfinished package".into(),
+                        Err(e) => format!("could not remove the unfinished package: {e}"),
+                    }),
+                }
+                .into());
+            }
+            return Err(error);
+        }
+    };
     partial
         .persist(output)
         .map_err(|e| crate::error::IoError::new("write", output, e.error))?;
@@ -470,6 +499,7 @@ impl Writer<'_> {
         let mut buffer = vec![0u8; compress::CHUNK as usize];
         let mut copied = 0;
         loop {
+            interrupt::check()?;
             let read = source
                 .read(&mut buffer)
                 .map_err(io("read", &entry.source))?;
@@ -541,7 +571,7 @@ fn write_archive(
         entries,
         jobs,
         workers,
-        || Ok(()),
+        || Ok(interrupt::check()?),
         |job, done| {
             match (job, done) {
                 (compress::Job::Small { first, .. }, compress::Done::Small(items)) => {

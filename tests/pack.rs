@@ -157,6 +157,23 @@ fn packing_twice_gives_identical_bytes_even_after_touching_files() {
 }
 
 #[test]
+fn a_large_asset_packs_to_the_same_bytes_every_time() {
+    // Chunks go to whichever worker is free, in an order that changes from run to run; the
+    // bytes must not.
+    let crate_ = TestCrate::new("repro-large");
+    write_text(&crate_.path().join("media/big.log"), 40_000_000);
+    assert_success(&pack(&crate_, &["--include", "media"]));
+    let first = std::fs::read(crate_.zip()).unwrap();
+    for _ in 0..3 {
+        assert_success(&pack(&crate_, &["--no-build", "--include", "media"]));
+        assert!(
+            std::fs::read(crate_.zip()).unwrap() == first,
+            "a repack changed the zip"
+        );
+    }
+}
+
+#[test]
 fn git_and_target_are_never_included() {
     let crate_ = TestCrate::new("noswept");
     crate_.write(".git/config", "[core]\n");

@@ -223,18 +223,25 @@ fn next_job(shared: &Shared, jobs: usize, window: usize) -> Option<usize> {
     }
 }
 
-/// A worker's reusable state: one deflate stream, reset for each job, and the large entry it
-/// last read from.
+/// A worker's reusable state: its read buffer and the large entry it last read from.
+///
+/// Not its deflate stream: zlib-rs's reset clears the hash heads but keeps the window and the
+/// hash chains, and deflate's choices can depend on them, so a reused stream writes different
+/// (valid) bytes depending on which jobs the worker happened to run before. Each entry and each
+/// chunk gets a new stream, zeroed as it is made.
 struct Worker {
-    deflate: Compress,
     input: Vec<u8>,
     open: Option<(usize, File)>,
+}
+
+/// A new raw deflate stream at level 6.
+fn deflate_stream() -> Compress {
+    Compress::new(Compression::new(LEVEL), false)
 }
 
 impl Worker {
     fn new() -> Worker {
         Worker {
-            deflate: Compress::new(Compression::new(LEVEL), false),
             input: Vec::new(),
             open: None,
         }
@@ -275,18 +282,17 @@ impl Worker {
                 data,
             });
         }
-        self.deflate.reset();
+        let mut deflate = deflate_stream();
         // Output as large as the input: if deflate fills it before it finishes, it does not
         // shrink the entry, which is then stored.
         let mut out = Vec::with_capacity(data.len());
         let mut consumed = 0;
         loop {
-            let before = self.deflate.total_in();
-            let status = self
-                .deflate
+            let before = deflate.total_in();
+            let status = deflate
                 .compress_vec(&data[consumed..], &mut out, FlushCompress::Finish)
                 .map_err(|e| compress_error(&entry.source, e))?;
-            consumed += (self.deflate.total_in() - before) as usize;
+            consumed += (deflate.total_in() - before) as usize;
             if status == Status::StreamEnd {
                 break;
             }
@@ -364,9 +370,9 @@ impl Worker {
         let data = match method {
             Method::Stored => own.to_vec(),
             Method::Deflated => {
-                self.deflate.reset();
+                let mut deflate = deflate_stream();
                 if !dictionary.is_empty() {
-                    self.deflate
+                    deflate
                         .set_dictionary(dictionary)
                         .map_err(|e| compress_error(&source.source, e))?;
                 }
@@ -375,7 +381,7 @@ impl Worker {
                 } else {
                     FlushCompress::Sync
                 };
-                deflate_all(&mut self.deflate, own, flush)
+                deflate_all(&mut deflate, own, flush)
                     .map_err(|e| compress_error(&source.source, e))?
             }
         };
@@ -553,18 +559,71 @@ mod tests {
         assert!(inflated == data, "the chunks do not inflate to the entry");
         assert_eq!(crc.finalize(), crc32fast::hash(&data));
         // Priming keeps the ratio of one stream: within a few bytes a chunk.
-        let whole = deflate_all(
-            &mut Compress::new(Compression::new(LEVEL), false),
-            &data,
-            FlushCompress::Finish,
-        )
-        .unwrap();
+        let whole = deflate_all(&mut deflate_stream(), &data, FlushCompress::Finish).unwrap();
         assert!(
             stream.len() <= whole.len() + 64 * chunks as usize,
             "{} vs {}",
             stream.len(),
             whole.len()
         );
+    }
+
+    /// Log-like text: random request lines, so that deflate finds many matches of many lengths.
+    fn log_text(len: usize, seed: u64) -> Vec<u8> {
+        let mut data = Vec::with_capacity(len + 64);
+        let mut state = seed;
+        while data.len() < len {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            data.extend_from_slice(
+                format!(
+                    "GET /api/v1/items/{} {} {}ms\n",
+                    state >> 44,
+                    200 + (state >> 62),
+                    state >> 55
+                )
+                .as_bytes(),
+            );
+        }
+        data.truncate(len);
+        data
+    }
+
+    #[test]
+    fn what_a_worker_did_before_does_not_change_what_it_writes() {
+        // zlib-rs's reset keeps the window and hash chains of the previous stream, and deflate's
+        // choices can depend on them: a reused stream made different (valid) bytes depending on
+        // which jobs a worker happened to run first.
+        let dir = tempfile::tempdir().unwrap();
+        let mut entries = Vec::new();
+        for (index, len) in [12 * CHUNK as usize + 999, 3000, 70_000]
+            .into_iter()
+            .enumerate()
+        {
+            let path = dir.path().join(format!("{index}.log"));
+            std::fs::write(&path, log_text(len, index as u64 + 1)).unwrap();
+            entries.push(Entry {
+                name: format!("{index}.log"),
+                source: path,
+                executable: false,
+                size: len as u64,
+            });
+        }
+        let chunks = entries[0].size.div_ceil(CHUNK);
+        let mut busy = Worker::new();
+        for index in (0..chunks).rev() {
+            let after_others = busy.chunk(&entries, 0, index, Method::Deflated).unwrap();
+            let fresh = Worker::new()
+                .chunk(&entries, 0, index, Method::Deflated)
+                .unwrap();
+            assert!(after_others.data == fresh.data, "chunk {index} differs");
+        }
+        for entry in &entries[1..] {
+            let after_others = busy.small(entry).unwrap();
+            let fresh = Worker::new().small(entry).unwrap();
+            assert!(after_others.data == fresh.data, "{} differs", entry.name);
+        }
     }
 
     #[test]

@@ -364,6 +364,9 @@ mod tests {
         assert!(check_entry_name("/etc/passwd").is_err());
         assert!(check_entry_name("a//b").is_err());
         assert!(check_entry_name("a\\b").is_err());
+        // A zip header holds 65,535 bytes of name.
+        assert!(check_entry_name(&"a".repeat(65_535)).is_ok());
+        assert!(check_entry_name(&"a".repeat(65_536)).is_err());
     }
 
     #[test]

@@ -36,7 +36,9 @@ const DICTIONARY: u64 = 32 * 1024;
 /// A run of small entries is one job up to this many entries, so that 20,000 small files are
 /// not 20,000 hand-overs between threads.
 const RUN_ENTRIES: usize = 64;
-const WINDOW_PER_WORKER: usize = 2;
+/// Four rather than two: on a busy machine the writer thread may wait for a core, and workers
+/// with room to run ahead keep compressing meanwhile.
+const WINDOW_PER_WORKER: usize = 4;
 /// Level 6, as `zip -6` and zlib's default.
 const LEVEL: u32 = 6;
 

@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a packed function on this machine the way FC runs it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
             [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Manage the Docker images the docker builder compiles in')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing')
@@ -102,6 +103,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the zip (only with one function; default: <target-dir>/fc/<bin>.zip)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the zip (only with one function; default: <target-dir>/fc/<bin>.zip)')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Add assets: a file, folder or glob relative to the package, optionally `SRC:DEST` to place them under DEST in the zip (repeatable)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'The image''s tag (default: the template''s customContainerConfig.image, else <function>:<crate version>)')
+            [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'What the image is made on: `minimal` (default: the bootstrap, the libraries it links, CA certificates), `debian` (the runtime''s Debian, when the engine has it) or any image in the engine')
+            [CompletionResult]::new('--registry-user', '--registry-user', [CompletionResultType]::ParameterName, 'User name for the registry; the password is read from standard input (default: the Docker configuration''s credentials)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
@@ -118,6 +122,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--frozen', '--frozen', [CompletionResultType]::ParameterName, 'Equivalent to --locked and --offline')
             [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Skip checking the executables against the runtime (the package may then fail to start on FC)')
             [CompletionResult]::new('--no-build', '--no-build', [CompletionResultType]::ParameterName, 'Pack the bootstrap the last build left instead of building first')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Make a container image (custom-container function) instead of a zip, loaded into the Docker engine')
+            [CompletionResult]::new('--push', '--push', [CompletionResultType]::ParameterName, 'Push the image to the registry its tag names, and print the digest')
+            [CompletionResult]::new('--write-template', '--write-template', [CompletionResultType]::ParameterName, 'Write the pushed digest into the template''s customContainerConfig.image')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
@@ -138,6 +145,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Make an HTTP-trigger function instead of an event function')
             [CompletionResult]::new('--initializer', '--initializer', [CompletionResultType]::ParameterName, 'Add an initializer that FC runs once per instance before the first request')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Make a custom-container function: the templates run its image (`cargo fc pack --container`) instead of a zip')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
@@ -182,6 +190,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout in seconds (default: the template''s Timeout, else 3)')
             [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory size in MB, enforced on the process''s resident memory (default: the template''s, else 128)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Set an environment variable for the function, over the template''s (repeatable)')
+            [CompletionResult]::new('--container-image', '--container-image', [CompletionResultType]::ParameterName, 'With --container, run this image (pulled if absent) instead of making the function''s')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Read the event from this file')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The event itself (default: standard input when it is not a terminal, else empty)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
@@ -200,7 +209,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--frozen', '--frozen', [CompletionResultType]::ParameterName, 'Equivalent to --locked and --offline')
             [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Skip checking the executables against the runtime (the package may then fail to start on FC)')
             [CompletionResult]::new('--no-build', '--no-build', [CompletionResultType]::ParameterName, 'Run the package the last `cargo fc pack` left instead of building and packing first')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Run the function as a custom container: its image (`pack --container`) in the Docker engine')
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Also print the base64 `x-fc-log-result` FC returns to a client asking for the log tail')
+            [CompletionResult]::new('--non-web', '--non-web', [CompletionResultType]::ParameterName, 'With --container, run it once without a web server: the event in FC_CUSTOM_CONTAINER_EVENT, its exit status the result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
@@ -225,6 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout in seconds (default: the template''s Timeout, else 3)')
             [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory size in MB, enforced on the process''s resident memory (default: the template''s, else 128)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Set an environment variable for the function, over the template''s (repeatable)')
+            [CompletionResult]::new('--container-image', '--container-image', [CompletionResultType]::ParameterName, 'With --container, run this image (pulled if absent) instead of making the function''s')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the HTTP trigger on 127.0.0.1')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
@@ -242,6 +254,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--frozen', '--frozen', [CompletionResultType]::ParameterName, 'Equivalent to --locked and --offline')
             [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Skip checking the executables against the runtime (the package may then fail to start on FC)')
             [CompletionResult]::new('--no-build', '--no-build', [CompletionResultType]::ParameterName, 'Run the package the last `cargo fc pack` left instead of building and packing first')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Run the function as a custom container: its image (`pack --container`) in the Docker engine')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
@@ -316,6 +329,28 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Skip checking the executables against the runtime (the package may then fail to start on FC)')
             [CompletionResult]::new('--no-build', '--no-build', [CompletionResultType]::ParameterName, 'Deploy the bootstrap the last build left instead of building first')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the command and the package it would deploy, and run nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and results')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cargo-fc;fc;invoke' {
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Read the event from this file')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The event itself (default: standard input when it is not a terminal, else empty)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region (default: the template''s `region`, else ALIBABA_CLOUD_REGION_ID)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'The API endpoint instead of the region''s, e.g. a VPC endpoint or http://127.0.0.1:PORT')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Invoke the function `cargo fc local start` serves on 127.0.0.1:PORT (default 8000)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
+            [CompletionResult]::new('--bin', '--bin', [CompletionResultType]::ParameterName, 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)')
+            [CompletionResult]::new('--message-format', '--message-format', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')
@@ -460,6 +495,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a packed function on this machine the way FC runs it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
             [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Manage the Docker images the docker builder compiles in')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing')
@@ -490,6 +526,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             break
         }
         'cargo-fc;fc;help;deploy' {
+            break
+        }
+        'cargo-fc;fc;help;invoke' {
             break
         }
         'cargo-fc;fc;help;completions' {
@@ -528,6 +567,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a packed function on this machine the way FC runs it')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for cargo-fc')
             [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Manage the Docker images the docker builder compiles in')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing')
@@ -557,6 +597,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             break
         }
         'cargo-fc;help;fc;deploy' {
+            break
+        }
+        'cargo-fc;help;fc;invoke' {
             break
         }
         'cargo-fc;help;fc;completions' {

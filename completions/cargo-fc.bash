@@ -43,6 +43,9 @@ _cargo__fc() {
             cargo__fc__subcmd__fc,image)
                 cmd="cargo__fc__subcmd__fc__subcmd__image"
                 ;;
+            cargo__fc__subcmd__fc,invoke)
+                cmd="cargo__fc__subcmd__fc__subcmd__invoke"
+                ;;
             cargo__fc__subcmd__fc,local)
                 cmd="cargo__fc__subcmd__fc__subcmd__local"
                 ;;
@@ -72,6 +75,9 @@ _cargo__fc() {
                 ;;
             cargo__fc__subcmd__fc__subcmd__help,image)
                 cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__image"
+                ;;
+            cargo__fc__subcmd__fc__subcmd__help,invoke)
+                cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__invoke"
                 ;;
             cargo__fc__subcmd__fc__subcmd__help,local)
                 cmd="cargo__fc__subcmd__fc__subcmd__help__subcmd__local"
@@ -163,6 +169,9 @@ _cargo__fc() {
             cargo__fc__subcmd__help__subcmd__fc,image)
                 cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__image"
                 ;;
+            cargo__fc__subcmd__help__subcmd__fc,invoke)
+                cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__invoke"
+                ;;
             cargo__fc__subcmd__help__subcmd__fc,local)
                 cmd="cargo__fc__subcmd__help__subcmd__fc__subcmd__local"
                 ;;
@@ -207,8 +216,8 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc)
-            opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build pack new local check deploy completions image doctor help"
+        cargo__fc__subcmd__fc)
+            opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build pack new local check deploy invoke completions image doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -245,7 +254,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__build)
             opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -319,7 +328,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__check)
+        cargo__fc__subcmd__fc__subcmd__check)
             opts="-v -q -p -h -V --template --deny-warnings --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -361,7 +370,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__completions)
+        cargo__fc__subcmd__fc__subcmd__completions)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -399,7 +408,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__deploy)
+        cargo__fc__subcmd__fc__subcmd__deploy)
             opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --include --tool --dry-run --template --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -485,7 +494,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__doctor)
+        cargo__fc__subcmd__fc__subcmd__doctor)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -523,8 +532,8 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help)
-            opts="build pack new local check deploy completions image doctor help"
+        cargo__fc__subcmd__fc__subcmd__help)
+            opts="build pack new local check deploy invoke completions image doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -537,7 +546,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -551,7 +560,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__check)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -565,7 +574,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__completions)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -579,7 +588,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__deploy)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__deploy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -593,7 +602,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__doctor)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -607,7 +616,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -621,7 +630,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image)
             opts="build list rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -635,7 +644,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -649,7 +658,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__list)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -663,7 +672,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__rm)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__image__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -677,7 +686,21 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__local)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__invoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__local)
             opts="invoke start"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -691,7 +714,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__invoke)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__invoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -705,7 +728,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__start)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__local__subcmd__start)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -719,7 +742,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__new)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -733,7 +756,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__help__subcmd__pack)
+        cargo__fc__subcmd__fc__subcmd__help__subcmd__pack)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -747,7 +770,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image)
+        cargo__fc__subcmd__fc__subcmd__image)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version build list rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -785,7 +808,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__build)
             opts="-v -q -p -h -V --runtime --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -827,7 +850,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help)
             opts="build list rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -841,7 +864,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__build)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -855,7 +878,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -869,7 +892,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__list)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -883,7 +906,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__rm)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__help__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -897,7 +920,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__list)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__list)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -935,7 +958,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__image__subcmd__rm)
+        cargo__fc__subcmd__fc__subcmd__image__subcmd__rm)
             opts="-v -q -p -h -V --runtime --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -977,7 +1000,65 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local)
+        cargo__fc__subcmd__fc__subcmd__invoke)
+            opts="-v -q -p -h -V --event --data --region --endpoint --local --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --manifest-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__fc__subcmd__fc__subcmd__local)
             opts="-v -q -p -h -V --verbose --quiet --color --manifest-path --package --bin --message-format --help --version invoke start help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1015,7 +1096,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help)
             opts="invoke start help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1029,7 +1110,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1043,7 +1124,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__invoke)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__invoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1057,7 +1138,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__start)
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__help__subcmd__start)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1071,8 +1152,8 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__invoke)
-            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --event --data --tail --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__invoke)
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --event --data --tail --non-web --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1127,6 +1208,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container-image)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1169,8 +1254,8 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__local__subcmd__start)
-            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --port --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+        cargo__fc__subcmd__fc__subcmd__local__subcmd__start)
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --port --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1228,6 +1313,10 @@ _cargo__fc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --container-image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1263,8 +1352,8 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__new)
-            opts="-v -q -p -h -V --http --initializer --path --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+        cargo__fc__subcmd__fc__subcmd__new)
+            opts="-v -q -p -h -V --http --initializer --container --path --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1305,8 +1394,8 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__fc__subcmd__pack)
-            opts="-r -F -j -o -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --output --include --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+        cargo__fc__subcmd__fc__subcmd__pack)
+            opts="-r -F -j -o -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --output --include --container --tag --base --push --registry-user --write-template --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1360,6 +1449,18 @@ _cargo__fc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1391,7 +1492,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help)
+        cargo__fc__subcmd__help)
             opts="fc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1405,8 +1506,8 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc)
-            opts="build pack new local check deploy completions image doctor"
+        cargo__fc__subcmd__help__subcmd__fc)
+            opts="build pack new local check deploy invoke completions image doctor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1419,7 +1520,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__build)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1433,7 +1534,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__check)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1447,7 +1548,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__completions)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1461,7 +1562,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__deploy)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__deploy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1475,7 +1576,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__doctor)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1489,7 +1590,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image)
             opts="build list rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1503,7 +1604,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__build)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1517,7 +1618,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__list)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1531,7 +1632,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__rm)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__image__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1545,7 +1646,21 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__local)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__invoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__local)
             opts="invoke start"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1559,7 +1674,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__invoke)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__invoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1573,7 +1688,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__start)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__local__subcmd__start)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1587,7 +1702,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__new)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1601,7 +1716,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__fc__subcmd__pack)
+        cargo__fc__subcmd__help__subcmd__fc__subcmd__pack)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1615,7 +1730,7 @@ _cargo__fc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__fc__subcmd__help__subcmd__help)
+        cargo__fc__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand local 'Run a packed function on this machine the way FC runs it'
             cand check 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project'
             cand deploy 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun'
+            cand invoke 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result'
             cand completions 'Print a shell completion script for cargo-fc'
             cand image 'Manage the Docker images the docker builder compiles in'
             cand doctor 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing'
@@ -96,6 +97,9 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand -o 'Where to write the zip (only with one function; default: <target-dir>/fc/<bin>.zip)'
             cand --output 'Where to write the zip (only with one function; default: <target-dir>/fc/<bin>.zip)'
             cand --include 'Add assets: a file, folder or glob relative to the package, optionally `SRC:DEST` to place them under DEST in the zip (repeatable)'
+            cand --tag 'The image''s tag (default: the template''s customContainerConfig.image, else <function>:<crate version>)'
+            cand --base 'What the image is made on: `minimal` (default: the bootstrap, the libraries it links, CA certificates), `debian` (the runtime''s Debian, when the engine has it) or any image in the engine'
+            cand --registry-user 'User name for the registry; the password is read from standard input (default: the Docker configuration''s credentials)'
             cand --color 'When to colour output'
             cand --manifest-path 'Path to the Cargo.toml of the package or workspace'
             cand -p 'Package to work on (repeatable; default: the current package, or the workspace''s default members)'
@@ -112,6 +116,9 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand --frozen 'Equivalent to --locked and --offline'
             cand --no-verify 'Skip checking the executables against the runtime (the package may then fail to start on FC)'
             cand --no-build 'Pack the bootstrap the last build left instead of building first'
+            cand --container 'Make a container image (custom-container function) instead of a zip, loaded into the Docker engine'
+            cand --push 'Push the image to the registry its tag names, and print the digest'
+            cand --write-template 'Write the pushed digest into the template''s customContainerConfig.image'
             cand -v 'Use verbose output (-vv also makes cargo verbose)'
             cand --verbose 'Use verbose output (-vv also makes cargo verbose)'
             cand -q 'Print only errors and results'
@@ -131,6 +138,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand --message-format 'Output format of results'
             cand --http 'Make an HTTP-trigger function instead of an event function'
             cand --initializer 'Add an initializer that FC runs once per instance before the first request'
+            cand --container 'Make a custom-container function: the templates run its image (`cargo fc pack --container`) instead of a zip'
             cand -v 'Use verbose output (-vv also makes cargo verbose)'
             cand --verbose 'Use verbose output (-vv also makes cargo verbose)'
             cand -q 'Print only errors and results'
@@ -173,6 +181,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand --timeout 'Timeout in seconds (default: the template''s Timeout, else 3)'
             cand --memory 'Memory size in MB, enforced on the process''s resident memory (default: the template''s, else 128)'
             cand --env 'Set an environment variable for the function, over the template''s (repeatable)'
+            cand --container-image 'With --container, run this image (pulled if absent) instead of making the function''s'
             cand --event 'Read the event from this file'
             cand --data 'The event itself (default: standard input when it is not a terminal, else empty)'
             cand --color 'When to colour output'
@@ -191,7 +200,9 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand --frozen 'Equivalent to --locked and --offline'
             cand --no-verify 'Skip checking the executables against the runtime (the package may then fail to start on FC)'
             cand --no-build 'Run the package the last `cargo fc pack` left instead of building and packing first'
+            cand --container 'Run the function as a custom container: its image (`pack --container`) in the Docker engine'
             cand --tail 'Also print the base64 `x-fc-log-result` FC returns to a client asking for the log tail'
+            cand --non-web 'With --container, run it once without a web server: the event in FC_CUSTOM_CONTAINER_EVENT, its exit status the result'
             cand -v 'Use verbose output (-vv also makes cargo verbose)'
             cand --verbose 'Use verbose output (-vv also makes cargo verbose)'
             cand -q 'Print only errors and results'
@@ -215,6 +226,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand --timeout 'Timeout in seconds (default: the template''s Timeout, else 3)'
             cand --memory 'Memory size in MB, enforced on the process''s resident memory (default: the template''s, else 128)'
             cand --env 'Set an environment variable for the function, over the template''s (repeatable)'
+            cand --container-image 'With --container, run this image (pulled if absent) instead of making the function''s'
             cand --port 'Port of the HTTP trigger on 127.0.0.1'
             cand --color 'When to colour output'
             cand --manifest-path 'Path to the Cargo.toml of the package or workspace'
@@ -232,6 +244,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand --frozen 'Equivalent to --locked and --offline'
             cand --no-verify 'Skip checking the executables against the runtime (the package may then fail to start on FC)'
             cand --no-build 'Run the package the last `cargo fc pack` left instead of building and packing first'
+            cand --container 'Run the function as a custom container: its image (`pack --container`) in the Docker engine'
             cand -v 'Use verbose output (-vv also makes cargo verbose)'
             cand --verbose 'Use verbose output (-vv also makes cargo verbose)'
             cand -q 'Print only errors and results'
@@ -300,6 +313,27 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand --no-verify 'Skip checking the executables against the runtime (the package may then fail to start on FC)'
             cand --no-build 'Deploy the bootstrap the last build left instead of building first'
             cand --dry-run 'Print the command and the package it would deploy, and run nothing'
+            cand -v 'Use verbose output (-vv also makes cargo verbose)'
+            cand --verbose 'Use verbose output (-vv also makes cargo verbose)'
+            cand -q 'Print only errors and results'
+            cand --quiet 'Print only errors and results'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cargo-fc;fc;invoke'= {
+            cand --event 'Read the event from this file'
+            cand --data 'The event itself (default: standard input when it is not a terminal, else empty)'
+            cand --region 'The region (default: the template''s `region`, else ALIBABA_CLOUD_REGION_ID)'
+            cand --endpoint 'The API endpoint instead of the region''s, e.g. a VPC endpoint or http://127.0.0.1:PORT'
+            cand --local 'Invoke the function `cargo fc local start` serves on 127.0.0.1:PORT (default 8000)'
+            cand --color 'When to colour output'
+            cand --manifest-path 'Path to the Cargo.toml of the package or workspace'
+            cand -p 'Package to work on (repeatable; default: the current package, or the workspace''s default members)'
+            cand --package 'Package to work on (repeatable; default: the current package, or the workspace''s default members)'
+            cand --bin 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)'
+            cand --message-format 'Output format of results'
             cand -v 'Use verbose output (-vv also makes cargo verbose)'
             cand --verbose 'Use verbose output (-vv also makes cargo verbose)'
             cand -q 'Print only errors and results'
@@ -432,6 +466,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand local 'Run a packed function on this machine the way FC runs it'
             cand check 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project'
             cand deploy 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun'
+            cand invoke 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result'
             cand completions 'Print a shell completion script for cargo-fc'
             cand image 'Manage the Docker images the docker builder compiles in'
             cand doctor 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing'
@@ -454,6 +489,8 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
         &'cargo-fc;fc;help;check'= {
         }
         &'cargo-fc;fc;help;deploy'= {
+        }
+        &'cargo-fc;fc;help;invoke'= {
         }
         &'cargo-fc;fc;help;completions'= {
         }
@@ -483,6 +520,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand local 'Run a packed function on this machine the way FC runs it'
             cand check 'Check the deployment template (template.yml or s.yaml) against FC''s rules and the project'
             cand deploy 'Build, pack and check, then deploy with Serverless Devs (`s`) or Fun'
+            cand invoke 'Invoke a deployed function through FC''s API (or one `cargo fc local start` serves) and print its result'
             cand completions 'Print a shell completion script for cargo-fc'
             cand image 'Manage the Docker images the docker builder compiles in'
             cand doctor 'Show what cargo fc would use on this machine (Docker, builder images, zig, Rust, s/fun) and how to fix what is missing'
@@ -504,6 +542,8 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
         &'cargo-fc;help;fc;check'= {
         }
         &'cargo-fc;help;fc;deploy'= {
+        }
+        &'cargo-fc;help;fc;invoke'= {
         }
         &'cargo-fc;help;fc;completions'= {
         }

@@ -87,6 +87,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Build, pack and check, then deploy with Serverless Devs (`s`) or Fun.
     Deploy(DeployArgs),
+    /// Invoke a deployed function through FC's API (or one `cargo fc local start` serves) and print its result.
+    Invoke(InvokeArgs),
     /// Print a shell completion script for cargo-fc.
     Completions(CompletionsArgs),
     /// Manage the Docker images the docker builder compiles in.
@@ -195,6 +197,31 @@ pub struct PackArgs {
     /// Add assets: a file, folder or glob relative to the package, optionally `SRC:DEST` to place them under DEST in the zip (repeatable).
     #[arg(long = "include", value_name = "SRC[:DEST]")]
     pub includes: Vec<String>,
+    #[command(flatten)]
+    pub container: ContainerArgs,
+}
+
+/// `pack --container`: an image instead of a zip.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ContainerArgs {
+    /// Make a container image (custom-container function) instead of a zip, loaded into the Docker engine.
+    #[arg(long, conflicts_with = "output")]
+    pub container: bool,
+    /// The image's tag (default: the template's customContainerConfig.image, else <function>:<crate version>).
+    #[arg(long, value_name = "TAG", requires = "container")]
+    pub tag: Option<String>,
+    /// What the image is made on: `minimal` (default: the bootstrap, the libraries it links, CA certificates), `debian` (the runtime's Debian, when the engine has it) or any image in the engine.
+    #[arg(long, value_name = "BASE", requires = "container")]
+    pub base: Option<String>,
+    /// Push the image to the registry its tag names, and print the digest.
+    #[arg(long, requires = "container")]
+    pub push: bool,
+    /// User name for the registry; the password is read from standard input (default: the Docker configuration's credentials).
+    #[arg(long, value_name = "NAME", requires = "push")]
+    pub registry_user: Option<String>,
+    /// Write the pushed digest into the template's customContainerConfig.image.
+    #[arg(long, requires = "push")]
+    pub write_template: bool,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -207,6 +234,9 @@ pub struct NewArgs {
     /// Add an initializer that FC runs once per instance before the first request.
     #[arg(long)]
     pub initializer: bool,
+    /// Make a custom-container function: the templates run its image (`cargo fc pack --container`) instead of a zip.
+    #[arg(long)]
+    pub container: bool,
     /// Folder to create (default: ./NAME); it must not exist.
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
@@ -246,6 +276,12 @@ pub struct LocalCommon {
     /// Set an environment variable for the function, over the template's (repeatable).
     #[arg(long, value_name = "KEY=VALUE")]
     pub env: Vec<String>,
+    /// Run the function as a custom container: its image (`pack --container`) in the Docker engine.
+    #[arg(long)]
+    pub container: bool,
+    /// With --container, run this image (pulled if absent) instead of making the function's.
+    #[arg(long, value_name = "IMAGE", requires = "container")]
+    pub container_image: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -261,6 +297,9 @@ pub struct LocalInvokeArgs {
     /// Also print the base64 `x-fc-log-result` FC returns to a client asking for the log tail.
     #[arg(long)]
     pub tail: bool,
+    /// With --container, run it once without a web server: the event in FC_CUSTOM_CONTAINER_EVENT, its exit status the result.
+    #[arg(long, requires = "container", conflicts_with = "tail")]
+    pub non_web: bool,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -307,6 +346,27 @@ pub struct DeployArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+pub struct InvokeArgs {
+    /// The FC function to invoke.
+    pub function: String,
+    /// Read the event from this file.
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub event: Option<PathBuf>,
+    /// The event itself (default: standard input when it is not a terminal, else empty).
+    #[arg(long, value_name = "STRING")]
+    pub data: Option<String>,
+    /// The region (default: the template's `region`, else ALIBABA_CLOUD_REGION_ID).
+    #[arg(long, value_name = "ID")]
+    pub region: Option<String>,
+    /// The API endpoint instead of the region's, e.g. a VPC endpoint or http://127.0.0.1:PORT.
+    #[arg(long, value_name = "URL", conflicts_with = "local")]
+    pub endpoint: Option<String>,
+    /// Invoke the function `cargo fc local start` serves on 127.0.0.1:PORT (default 8000).
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "8000")]
+    pub local: Option<u16>,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
@@ -320,11 +380,22 @@ pub const COMPLETION_BIN: &str = "cargo-fc";
 /// The completion script of `shell` for `cargo-fc`.
 pub fn completion_script(shell: clap_complete::Shell) -> String {
     use clap::CommandFactory;
-    let mut command = CargoCli::command().name(COMPLETION_BIN);
+    let mut command = CargoCli::command()
+        .name(COMPLETION_BIN)
+        .bin_name(COMPLETION_BIN)
+        .display_name(COMPLETION_BIN);
     // Generated into memory: clap_complete panics when its writer fails (a closed pipe).
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, COMPLETION_BIN, &mut script);
-    String::from_utf8(script).expect("clap_complete writes UTF-8")
+    let script = String::from_utf8(script).expect("clap_complete writes UTF-8");
+    match shell {
+        // clap_complete's bash script names its dispatch states after the program name with
+        // `-` as `__` (`cargo__fc`), but its case arms after the bin name with every `-` as
+        // `__subcmd__` (`cargo__subcmd__fc`): with a hyphenated name no arm ever matches and
+        // bash falls back to file names after the first word. One spelling makes them meet.
+        clap_complete::Shell::Bash => script.replace("cargo__subcmd__fc", "cargo__fc"),
+        _ => script,
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! cargo fc never reads, prints or stores credentials: the tool reads its own configuration
 //! (`s config add`, `fun config`) and inherits the environment untouched.
 
+pub mod api;
+
 use std::fmt;
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};

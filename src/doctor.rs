@@ -245,8 +245,27 @@ pub fn examine(selection: &Selection) -> Report {
     let runtimes = image::runtimes_of(project.as_ref().ok());
     let images = images_item(&docker, toolchain.as_ref(), &runtimes);
     let project_item = project_item(&project, expected);
+    // An engine that answers is not enough: the builder needs its image, which here must be
+    // present, buildable from a present base, or pullable.
+    let docker_problem = docker.problem.clone().or_else(|| {
+        let engine = docker.engine.as_ref()?;
+        let target_dir = project.as_ref().ok().map(|p| p.target_dir.as_path());
+        let rust = toolchain.as_ref().map(|t| t.version.as_str());
+        // What each function would build in: its runtime's builder image, or its `image`.
+        let wanted: Vec<(&Runtime, Option<&str>)> = match &project {
+            Ok(project) => project
+                .functions
+                .iter()
+                .map(|f| (f.config.runtime, f.config.image.as_deref()))
+                .collect(),
+            Err(_) => vec![(Runtime::default_runtime(), None)],
+        };
+        wanted.into_iter().find_map(|(runtime, image)| {
+            crate::build::choice::docker_problem(engine, runtime, image, rust, target_dir)
+        })
+    });
     let usable = Usable {
-        docker: docker.problem.clone(),
+        docker: docker_problem,
         zig: zig
             .problem
             .clone()
@@ -291,6 +310,8 @@ struct DockerProbe {
     item: Item,
     problem: Option<String>,
     host: String,
+    /// The connection, when an engine answers.
+    engine: Option<Engine>,
     /// The builder images present, or why they could not be listed.
     images: std::result::Result<Vec<image::Present>, String>,
 }
@@ -315,6 +336,7 @@ fn examine_docker() -> DockerProbe {
                 .with("host", host.clone())
                 .with("host_origin", origin);
             return DockerProbe {
+                engine: None,
                 item,
                 problem: Some(message),
                 host,
@@ -358,6 +380,7 @@ fn examine_docker() -> DockerProbe {
     }
     let images = image::list_builders(&engine).map_err(|e| e.to_string());
     DockerProbe {
+        engine: Some(engine),
         item,
         problem: None,
         host,
@@ -766,7 +789,7 @@ fn builder_items(project: Option<&Project>, usable: &Usable) -> (Vec<Item>, bool
                         "default builder",
                         Mark::Ok,
                         format!(
-                            "docker{for_whom}: the Docker engine at {} answers (if its builder image cannot be made, {fallback}; --builder chooses another)",
+                            "docker{for_whom}: the Docker engine at {} answers and its builder image can be had ({fallback} if that changes; --builder chooses another)",
                             usable.host
                         ),
                     )

@@ -61,6 +61,12 @@ pub fn check() -> Result<(), Interrupted> {
     }
 }
 
+/// Marks the interrupt received as the expected way to stop, so that the command ends as a
+/// success: a server's Ctrl-C.
+pub fn handled() {
+    RECEIVED.store(0, Ordering::SeqCst);
+}
+
 /// Resolves when an interrupt arrives: the check of asynchronous work, to `select!` against.
 pub async fn wait() {
     use tokio::signal::unix::{SignalKind, signal};

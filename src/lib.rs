@@ -9,6 +9,7 @@ pub mod build;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod container;
 pub mod deploy;
 pub mod doctor;
 pub mod engine;

@@ -21,6 +21,17 @@ pub struct Shape {
     pub http: bool,
     /// With an initializer that runs once per instance.
     pub initializer: bool,
+    /// A custom-container function: the templates name an image (`pack --container`), not a zip.
+    pub container: bool,
+}
+
+/// The image a new custom-container function's templates name, for its owner to point at their
+/// Container Registry namespace.
+fn container_image(name: &str) -> String {
+    format!(
+        "registry.cn-hangzhou.aliyuncs.com/your-namespace/{}:0.1.0",
+        name.to_ascii_lowercase().replace('_', "-")
+    )
 }
 
 impl Shape {
@@ -66,10 +77,26 @@ pub fn create(name: &str, dir: &Path, shape: Shape, ui: &Ui) -> Result<()> {
         }
         std::fs::write(&path, contents).map_err(|e| Error::io("write", &path, e))?;
     }
+    // Worked out before anything is moved into place, so that a workspace manifest it cannot
+    // read leaves nothing behind.
+    let membership = workspace_membership(dir)?;
     let staged = staging.keep();
     if let Err(error) = std::fs::rename(&staged, dir) {
         let _ = std::fs::remove_dir_all(&staged);
         return Err(Error::io("create", dir, error));
+    }
+    if let Some(membership) = membership {
+        if let Err(error) = membership.write() {
+            let _ = std::fs::remove_dir_all(dir);
+            return Err(error);
+        }
+        ui.status(
+            "Adding",
+            format!(
+                "`{name}` as member of workspace at `{}`",
+                membership.root.display()
+            ),
+        );
     }
     ui.status(
         "Created",
@@ -163,6 +190,17 @@ fn fun_template(name: &str, shape: Shape) -> String {
                  InstanceConcurrency: 10\n",
         code = code_path(name)
     );
+    if shape.container {
+        text = text
+            .replace("Runtime: custom\n", "Runtime: custom-container\n")
+            .replace(
+                &format!("CodeUri: {}\n", code_path(name)),
+                &format!(
+                    "CustomContainerConfig:\n          Image: '{}'\n",
+                    container_image(name)
+                ),
+            );
+    }
     if shape.initializer {
         text.push_str(
             "        Initializer: index.initializer\n        InitializationTimeout: 10\n",
@@ -204,6 +242,18 @@ fn serverless_devs_template(name: &str, shape: Shape) -> String {
                  port: 9000\n",
         code = code_path(name)
     );
+    if shape.container {
+        text = text
+            .replace("runtime: custom\n", "runtime: custom-container\n")
+            .replace(&format!("      code: {}\n", code_path(name)), "")
+            .replace(
+                "customRuntimeConfig:\n        command: ['/code/bootstrap']\n",
+                &format!(
+                    "customContainerConfig:\n        image: '{}'\n",
+                    container_image(name)
+                ),
+            );
+    }
     if shape.initializer {
         text.push_str(
             "      instanceLifecycleConfig:\n        \
@@ -225,6 +275,119 @@ fn serverless_devs_template(name: &str, shape: Shape) -> String {
     text
 }
 
+/// The workspace a new package lands in, and its manifest with the package added to
+/// `members`, as `cargo new` does it.
+struct Membership {
+    root: PathBuf,
+    manifest: PathBuf,
+    text: String,
+}
+
+impl Membership {
+    /// Replaces the manifest, atomically.
+    fn write(&self) -> Result<()> {
+        let partial = self.manifest.with_extension("toml.cargo-fc-partial");
+        std::fs::write(&partial, &self.text).map_err(|e| Error::io("write", &partial, e))?;
+        std::fs::rename(&partial, &self.manifest).map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            Error::io("write", &self.manifest, e)
+        })
+    }
+}
+
+/// The workspace above `dir` that does not list it yet, with its manifest's new text; `None`
+/// when there is no workspace, or its `members` (or `exclude`) already cover the folder.
+fn workspace_membership(dir: &Path) -> Result<Option<Membership>> {
+    let dir = std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
+    let Some((root, manifest, text)) = dir.ancestors().skip(1).find_map(|folder| {
+        let manifest = folder.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).ok()?;
+        let table = toml::de::DeTable::parse(&text).ok()?;
+        table
+            .get_ref()
+            .contains_key("workspace")
+            .then(|| (folder.to_path_buf(), manifest, text))
+    }) else {
+        return Ok(None);
+    };
+    let relative = dir
+        .strip_prefix(&root)
+        .expect("an ancestor holds the folder")
+        .to_string_lossy()
+        .into_owned();
+    let parsed = toml::de::DeTable::parse(&text)
+        .map_err(|e| Error::config(format!("{} is not valid TOML: {e}", manifest.display())))?;
+    let workspace = match parsed.get_ref().get("workspace").map(|v| v.get_ref()) {
+        Some(toml::de::DeValue::Table(table)) => table,
+        _ => return Ok(None),
+    };
+    let patterns = |key: &str| -> Vec<String> {
+        match workspace.get(key).map(|v| v.get_ref()) {
+            Some(toml::de::DeValue::Array(items)) => items
+                .iter()
+                .filter_map(|item| match item.get_ref() {
+                    toml::de::DeValue::String(text) => Some(text.trim_end_matches('/').to_string()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let covers = |pattern: &String| {
+        glob::Pattern::new(pattern).is_ok_and(|p| p.matches(&relative)) || *pattern == relative
+    };
+    if patterns("members").iter().any(covers) || patterns("exclude").iter().any(covers) {
+        return Ok(None);
+    }
+    let quoted = format!(
+        "\"{}\"",
+        relative.replace('\\', "\\\\").replace('"', "\\\"")
+    );
+    let new_text = match workspace.get_key_value("members") {
+        Some((_, members)) => {
+            let span = members.span();
+            let array = &text[span.clone()];
+            let Some(close) = array.rfind(']') else {
+                return Ok(None);
+            };
+            let inside = array[1..close].trim_end();
+            let insert_at = span.start + 1 + inside.len();
+            let separator = if inside.trim().is_empty() {
+                ""
+            } else if inside.ends_with(',') {
+                " "
+            } else {
+                ", "
+            };
+            format!(
+                "{}{separator}{quoted}{}",
+                &text[..insert_at],
+                &text[insert_at..]
+            )
+        }
+        None => {
+            // `[workspace]` with no members: the new package becomes the first one listed,
+            // right under the header.
+            let Some(header) = text.find("[workspace]") else {
+                return Ok(None);
+            };
+            let line_end = text[header..]
+                .find('\n')
+                .map_or(text.len(), |i| header + i + 1);
+            format!(
+                "{}members = [{quoted}]\n{}",
+                &text[..line_end],
+                &text[line_end..]
+            )
+        }
+    };
+    Ok(Some(Membership {
+        root,
+        manifest,
+        text: new_text,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +398,49 @@ mod tests {
             .find(|(p, _)| p == Path::new(path))
             .unwrap_or_else(|| panic!("no {path}"));
         std::str::from_utf8(contents).unwrap()
+    }
+
+    /// The workspace manifest after `cargo fc new` of `member` in a workspace whose manifest
+    /// is `manifest`; `None` when it is left alone.
+    fn membership(manifest: &str, member: &str) -> Option<String> {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("Cargo.toml"), manifest).unwrap();
+        workspace_membership(&root.path().join(member))
+            .unwrap()
+            .map(|m| m.text)
+    }
+
+    #[test]
+    fn a_new_package_in_a_workspace_joins_its_members_as_cargo_new_does() {
+        assert_eq!(
+            membership("[workspace]\nmembers = [\"a\"]\n", "hello").as_deref(),
+            Some("[workspace]\nmembers = [\"a\", \"hello\"]\n")
+        );
+        assert_eq!(
+            membership("[workspace]\nmembers = [\n    \"a\",\n]\n", "fns/hello").as_deref(),
+            Some("[workspace]\nmembers = [\n    \"a\", \"fns/hello\"\n]\n")
+        );
+        assert_eq!(
+            membership("[workspace]\nresolver = \"2\"\n", "hello").as_deref(),
+            Some("[workspace]\nmembers = [\"hello\"]\nresolver = \"2\"\n")
+        );
+        assert_eq!(
+            membership("[workspace]\nmembers = []\n", "x").as_deref(),
+            Some("[workspace]\nmembers = [\"x\"]\n")
+        );
+        // Already covered, excluded, or no workspace at all: left alone.
+        assert_eq!(
+            membership("[workspace]\nmembers = [\"crates/*\"]\n", "crates/hello"),
+            None
+        );
+        assert_eq!(
+            membership(
+                "[workspace]\nmembers = [\"a\"]\nexclude = [\"scratch\"]\n",
+                "scratch"
+            ),
+            None
+        );
+        assert_eq!(membership("[package]\nname = \"p\"\n", "hello"), None);
     }
 
     #[test]
@@ -259,6 +465,7 @@ mod tests {
             Shape {
                 http: true,
                 initializer: true,
+                container: false,
             },
         );
         assert_eq!(
@@ -280,5 +487,26 @@ mod tests {
         assert!(s.contains("triggerType: http"), "{s}");
         let event = render("ev", Shape::default());
         assert!(!file(&event, "template.yml").contains("Events"));
+    }
+
+    #[test]
+    fn container_functions_name_an_image_and_pass_the_checker() {
+        let files = render(
+            "hello_img",
+            Shape {
+                container: true,
+                ..Shape::default()
+            },
+        );
+        let image = "registry.cn-hangzhou.aliyuncs.com/your-namespace/hello-img:0.1.0";
+        for (path, key) in [("s.yaml", "image"), ("template.yml", "Image")] {
+            let text = file(&files, path);
+            assert!(text.contains("untime: custom-container\n"), "{text}");
+            assert!(text.contains(&format!("{key}: '{image}'")), "{text}");
+            assert!(!text.contains("target/fc"), "no zip in {path}: {text}");
+            let found =
+                crate::check::check_source(path, text, &crate::check::Expectations::default());
+            assert!(found.is_empty(), "{path}: {found:?}");
+        }
     }
 }

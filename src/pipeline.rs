@@ -67,37 +67,18 @@ pub fn pack(project: &Project, options: &Options, ui: &Ui) -> Result<Vec<Packed>
         }
         .into());
     }
-    // Assets are resolved first so that a bad include fails before a long build.
-    let mut assets = Vec::new();
-    for function in &project.functions {
-        assets.push(assets_of(project, function, &options.includes)?);
-    }
-    let built = if options.reuse_build {
-        last_build(project, &options.build)?
-    } else {
-        build::build(project, &options.build, ui)?
-    };
-    let position = |item: &Built| {
-        project
-            .functions
-            .iter()
-            .position(|f| f.bin == item.function.bin && f.package_id == item.function.package_id)
-            .expect("built functions come from the project")
-    };
-    let shipped: Vec<&[pack::Entry]> = built
-        .iter()
-        .map(|item| assets[position(item)].as_slice())
-        .collect();
+    let (built, assets): (Vec<Built>, Vec<Vec<pack::Entry>>) =
+        build_with_assets(project, options, ui)?.into_iter().unzip();
+    let shipped: Vec<&[pack::Entry]> = assets.iter().map(Vec::as_slice).collect();
     let verdicts = verify_all(&built, &shipped, &options.build, ui)?;
     let mut packed = Vec::new();
-    for (item, glibc) in built.into_iter().zip(verdicts) {
+    for ((item, glibc), assets) in built.into_iter().zip(verdicts).zip(&assets) {
         interrupt::check()?;
-        let index = position(&item);
         let output: PathBuf = match &options.output {
             Some(path) => std::path::absolute(path).map_err(io("resolve", path))?,
             None => project.zip_path(&item.function),
         };
-        let package = pack::write_zip(&item.bootstrap, &assets[index], &output, ui)?;
+        let package = pack::write_zip(&item.bootstrap, assets, &output, ui)?;
         ui.status(
             "Packed",
             format!(
@@ -125,6 +106,38 @@ pub fn pack(project: &Project, options: &Options, ui: &Ui) -> Result<Vec<Packed>
     Ok(packed)
 }
 
+/// Builds (unless reusing the last build) every function of `project` and resolves its assets:
+/// what a zip and a container image are both made of, before either's own checks. Assets are
+/// resolved first so that a bad include fails before a long build.
+pub fn build_with_assets(
+    project: &Project,
+    options: &Options,
+    ui: &Ui,
+) -> Result<Vec<(Built, Vec<pack::Entry>)>> {
+    let mut assets = Vec::new();
+    for function in &project.functions {
+        assets.push(assets_of(project, function, &options.includes)?);
+    }
+    let built = if options.reuse_build {
+        last_build(project, &options.build)?
+    } else {
+        build::build(project, &options.build, ui)?
+    };
+    Ok(built
+        .into_iter()
+        .map(|item| {
+            let index = project
+                .functions
+                .iter()
+                .position(|f| {
+                    f.bin == item.function.bin && f.package_id == item.function.package_id
+                })
+                .expect("built functions come from the project");
+            (item, assets[index].clone())
+        })
+        .collect())
+}
+
 /// The bootstraps the last build left, for `--no-build`.
 fn last_build(project: &Project, options: &BuildOptions) -> Result<Vec<Built>> {
     project
@@ -141,6 +154,7 @@ fn last_build(project: &Project, options: &BuildOptions) -> Result<Vec<Built>> {
                 builder: None,
                 executable: bootstrap.clone(),
                 bootstrap,
+                image: None,
             })
         })
         .collect()

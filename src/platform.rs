@@ -163,6 +163,14 @@ pub const LIBRARY_DIRS: &[&str] = &["", "lib"];
 pub const INLINE_CODE_LIMIT: u64 = 100 * 1000 * 1000;
 pub const PACKAGE_LIMIT: u64 = 500 * 1000 * 1000;
 
+/// Custom-container images (docs/platform.md#custom-container-images): FC pulls images of at
+/// most 10 GB uncompressed for CPU instances, and only linux/amd64 ones.
+pub const IMAGE_SIZE_LIMIT: u64 = 10 * 1000 * 1000 * 1000;
+pub const IMAGE_OS: &str = "linux";
+pub const IMAGE_ARCHITECTURE: &str = "amd64";
+/// The registries FC pulls from: Alibaba Cloud Container Registry's domains.
+pub const IMAGE_REGISTRY_SUFFIX: &str = ".aliyuncs.com";
+
 /// A numeric setting's documented range (docs/platform.md#limits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Range {

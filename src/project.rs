@@ -349,6 +349,8 @@ pub struct FcConfig {
     /// FC function names by bin name, when set.
     pub function: FunctionNames,
     pub template: Option<PathBuf>,
+    /// What a container image is made on (`pack --container`): `minimal`, `debian` or an image.
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -367,6 +369,8 @@ pub struct Function {
     pub bin: String,
     /// The FC function name.
     pub name: String,
+    /// The package's version, which labels and tags its image.
+    pub version: String,
     pub manifest_path: PathBuf,
     pub package_dir: PathBuf,
     pub config: FcConfig,
@@ -450,6 +454,7 @@ pub fn load(selection: &Selection) -> Result<Project, ProjectError> {
                 package_id: package.id.repr.clone(),
                 bin,
                 name,
+                version: package.version.to_string(),
                 package_dir: manifest
                     .parent()
                     .expect("a manifest path has a parent")
@@ -646,10 +651,11 @@ struct RawConfig {
     include: Option<(Vec<IncludeSpec>, Option<Box<Location>>)>,
     function: Option<FunctionNames>,
     template: Option<PathBuf>,
+    base: Option<String>,
 }
 
 const KEYS: &[&str] = &[
-    "runtime", "builder", "image", "include", "function", "template",
+    "runtime", "builder", "image", "include", "function", "template", "base",
 ];
 
 impl RawConfig {
@@ -733,6 +739,13 @@ impl RawConfig {
                         }
                     });
                 }
+                "base" => {
+                    let name = value
+                        .as_str()
+                        .filter(|name| !name.trim().is_empty())
+                        .ok_or_else(|| bad(key, "\"minimal\", \"debian\" or an image name"))?;
+                    config.base = Some(name.to_string());
+                }
                 "template" => {
                     let path = value.as_str().ok_or_else(|| bad(key, "a path string"))?;
                     let base = manifest.parent().expect("a manifest path has a parent");
@@ -760,6 +773,7 @@ impl RawConfig {
             include: self.include.or_else(|| defaults.include.clone()),
             function: self.function,
             template: self.template.or_else(|| defaults.template.clone()),
+            base: self.base.or_else(|| defaults.base.clone()),
         }
     }
 
@@ -773,6 +787,7 @@ impl RawConfig {
             include_at,
             function: self.function.unwrap_or_default(),
             template: self.template,
+            base: self.base,
         }
     }
 }

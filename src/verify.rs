@@ -28,6 +28,16 @@ pub struct ElfFacts {
     pub versions: BTreeMap<String, VersionNeed>,
     /// Whether it is statically linked (no dynamic section).
     pub is_static: bool,
+    /// `DT_SONAME`: the name other objects link a library by.
+    pub soname: Option<String>,
+    /// `DT_RUNPATH` / `DT_RPATH` folders, searched before the system folders.
+    pub runpath: Vec<String>,
+    /// (library, version name) → the symbols that need it: `versions` with each version's
+    /// library kept, for checking against the very library that will be loaded (two libraries
+    /// may define the same version name).
+    pub needs: BTreeMap<(String, String), BTreeSet<String>>,
+    /// Version names a library defines (`GLIBC_2.36`), its own base version excluded.
+    pub defines: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -193,13 +203,21 @@ pub fn read_elf(data: &[u8]) -> std::result::Result<ElfFacts, Unloadable> {
                 .strings(endian, data, strings_index)
                 .map_err(malformed)?;
             for entry in entries {
+                let text = || {
+                    entry
+                        .string(endian, strings)
+                        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+                        .map_err(malformed)
+                };
                 match entry.d_tag(endian) {
-                    elf::DT_NEEDED => {
-                        let name = entry.string(endian, strings).map_err(malformed)?;
-                        facts
-                            .needed
-                            .push(String::from_utf8_lossy(name).into_owned());
-                    }
+                    elf::DT_NEEDED => facts.needed.push(text()?),
+                    elf::DT_SONAME => facts.soname = Some(text()?),
+                    elf::DT_RUNPATH | elf::DT_RPATH => facts.runpath.extend(
+                        text()?
+                            .split(':')
+                            .filter(|folder| !folder.is_empty())
+                            .map(str::to_string),
+                    ),
                     elf::DT_FLAGS_1 => {
                         pie_flag = Into::<u64>::into(entry.d_val(endian)) & elf::DF_1_PIE.0 != 0;
                     }
@@ -231,16 +249,25 @@ pub fn read_elf(data: &[u8]) -> std::result::Result<ElfFacts, Unloadable> {
             let Some(library) = version.file() else {
                 continue;
             };
-            let name = symbols.symbol_name(endian, symbol).map_err(malformed)?;
+            let name =
+                String::from_utf8_lossy(symbols.symbol_name(endian, symbol).map_err(malformed)?)
+                    .into_owned();
+            let library = String::from_utf8_lossy(library).into_owned();
+            let version = String::from_utf8_lossy(version.name()).into_owned();
+            facts
+                .needs
+                .entry((library.clone(), version.clone()))
+                .or_default()
+                .insert(name.clone());
             facts
                 .versions
-                .entry(String::from_utf8_lossy(version.name()).into_owned())
+                .entry(version)
                 .or_insert_with(|| VersionNeed {
-                    library: String::from_utf8_lossy(library).into_owned(),
+                    library,
                     symbols: BTreeSet::new(),
                 })
                 .symbols
-                .insert(String::from_utf8_lossy(name).into_owned());
+                .insert(name);
         }
     }
     // Version requirements no symbol refers to still have to be met by the loader.
@@ -256,10 +283,33 @@ pub fn read_elf(data: &[u8]) -> std::result::Result<ElfFacts, Unloadable> {
             while let Some(aux) = auxes.next().map_err(malformed)? {
                 let name = String::from_utf8_lossy(aux.name(endian, strings).map_err(malformed)?)
                     .into_owned();
+                facts
+                    .needs
+                    .entry((library.clone(), name.clone()))
+                    .or_default();
                 facts.versions.entry(name).or_insert_with(|| VersionNeed {
                     library: library.clone(),
                     symbols: BTreeSet::new(),
                 });
+            }
+        }
+    }
+    if let Some((mut definitions, strings_index)) =
+        sections.gnu_verdef(endian, data).map_err(malformed)?
+    {
+        let strings = sections
+            .strings(endian, data, strings_index)
+            .map_err(malformed)?;
+        while let Some((definition, mut auxes)) = definitions.next().map_err(malformed)? {
+            // The base definition is the object's own name, not a version others can need.
+            if definition.vd_flags.get(endian).0 & elf::VER_FLG_BASE.0 != 0 {
+                continue;
+            }
+            if let Some(aux) = auxes.next().map_err(malformed)? {
+                facts.defines.insert(
+                    String::from_utf8_lossy(aux.name(endian, strings).map_err(malformed)?)
+                        .into_owned(),
+                );
             }
         }
     }

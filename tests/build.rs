@@ -252,3 +252,40 @@ fn missing_zig_tools_say_how_to_install_them() {
     assert_stderr_contains(&output, "cargo-zigbuild, which is not on PATH");
     assert_stderr_contains(&output, "pip install ziglang cargo-zigbuild");
 }
+
+#[test]
+fn cargo_flags_are_accepted_as_cargo_spells_them() {
+    let crate_ = TestCrate::new("spelled");
+    let base = [
+        "build",
+        "--builder",
+        "cargo",
+        "--runtime",
+        "custom.debian12",
+    ];
+    // The release profile is the default; --release (and -r) name it as cargo does.
+    for release in ["--release", "-r"] {
+        let output = crate_.cargo_fc(&[&base[..], &[release]].concat());
+        assert_success(&output);
+    }
+    assert!(
+        crate_.path().join("target/release/spelled").is_file(),
+        "built with the release profile"
+    );
+    // -F and --target-dir, cargo's spellings.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("out");
+    let target_flag = format!("--target-dir={}", target.display());
+    let output = crate_.cargo_fc(&[&base[..], &["-F", "loud", &target_flag]].concat());
+    assert_success(&output);
+    let bootstrap = target.join("fc/spelled/bootstrap");
+    let run = Command::new(&bootstrap).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "HELLO from spelled\n");
+    assert!(
+        target.join("release/spelled").is_file(),
+        "cargo used the same target dir"
+    );
+    // --release and --debug contradict each other, as in cargo.
+    let output = crate_.cargo_fc(&[&base[..], &["--release", "--debug"]].concat());
+    assert_exit(&output, 2);
+}

@@ -1,5 +1,7 @@
 //! `cargo fc check` end to end: the real binary on throwaway cargo projects.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -243,9 +245,13 @@ fn pack_prints_the_template_findings_and_still_packs() {
             .replace("handler: index.handler", "handler: in dex"),
     )
     .unwrap();
-    // A prebuilt bootstrap (the host's /bin/true verifies for custom.debian12 on Debian 12).
+    // A prebuilt bootstrap that verifies for every runtime.
     std::fs::create_dir_all(dir.path().join("target/fc/hello")).unwrap();
-    std::fs::copy("/bin/true", dir.path().join("target/fc/hello/bootstrap")).unwrap();
+    std::fs::copy(
+        support::static_bootstrap(),
+        dir.path().join("target/fc/hello/bootstrap"),
+    )
+    .unwrap();
     let out = cargo_fc(dir.path(), &["pack", "--no-build"]);
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "{stderr}");

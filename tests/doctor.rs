@@ -10,13 +10,8 @@ use std::ffi::OsString;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use support::{TestCrate, assert_exit, assert_success, cargo_fc, stderr, stdout, tool_path};
-
-fn under_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
-}
 
 /// The engine's version as the docker CLI reports it, when an engine answers at the address
 /// cargo fc would use. Without one: `None`, loudly, or a failure under CI.
@@ -35,9 +30,44 @@ fn engine_version() -> Option<String> {
             String::from_utf8_lossy(&out.stderr).trim()
         ),
     };
-    assert!(!under_ci(), "{problem}");
-    eprintln!("SKIPPED (the Docker part): {problem}");
+    support::skip(&format!("the Docker part: {problem}"));
     None
+}
+
+/// Whether the Docker builder for `custom` could run here without a registry: its builder image,
+/// or the base image it is built from, is present.
+fn docker_builder_can_be_had_for_custom() -> bool {
+    let present = |image: &str| {
+        Command::new("docker")
+            .args(["image", "inspect", image])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let version = rustc_version();
+    let version = version.split_whitespace().nth(1).unwrap_or("");
+    present(&format!("cargo-fc/builder:custom-rust-{version}")) || present("debian:stretch")
+}
+
+/// A project whose function builds in the test image: the Docker builder is usable then.
+#[test]
+fn a_project_whose_image_is_here_has_the_docker_builder() {
+    let Some(_) = engine_version() else { return };
+    let Ok(image) = std::env::var("CARGO_FC_TEST_IMAGE") else {
+        support::skip("CARGO_FC_TEST_IMAGE is not set: scripts/test makes the test image");
+        return;
+    };
+    let crate_ = TestCrate::with_metadata(
+        "imaged",
+        &format!("[package.metadata.fc]\nruntime = \"custom.debian11\"\nimage = \"{image}\"\n"),
+    );
+    let output = doctor(crate_.path(), &[], &[]);
+    let report = stdout(&output);
+    assert!(
+        line(&report, "default builder").starts_with("✓ default builder  docker:"),
+        "{report}"
+    );
 }
 
 fn rustc_version() -> String {
@@ -142,11 +172,20 @@ fn doctor_reports_the_tools_of_this_machine() {
             engine.contains("unix:///var/run/docker.sock (the default; DOCKER_HOST is not set)"),
             "{engine}"
         );
+        // An engine alone is not a Docker builder: its image must be here, buildable from a
+        // base that is here, or pullable (there is no registry on this kind of machine).
         let builder = line(&report, "default builder");
-        assert!(
-            builder.starts_with("✓ default builder  docker:"),
-            "{builder}"
-        );
+        if docker_builder_can_be_had_for_custom() {
+            assert!(
+                builder.starts_with("✓ default builder  docker:"),
+                "{builder}"
+            );
+        } else {
+            assert!(
+                builder.contains("zig: Docker is not usable (the builder image for `custom` cannot be built: its base image debian:stretch is not present locally and could not be pulled"),
+                "{builder}"
+            );
+        }
         assert!(line(&report, "builder images").contains("cargo-fc/builder:custom-rust-"));
     }
     assert!(line(&report, "project").contains("none here"), "{report}");
@@ -199,7 +238,12 @@ fn json_output_is_one_object_with_every_check() {
     if let Some(version) = engine_version() {
         assert_eq!(checks["docker"]["version"], version.as_str());
         assert_eq!(checks["docker"]["host"], "unix:///var/run/docker.sock");
-        assert_eq!(checks["builder"]["builder"], "docker");
+        let expected = if docker_builder_can_be_had_for_custom() {
+            "docker"
+        } else {
+            "zig"
+        };
+        assert_eq!(checks["builder"]["builder"], expected, "{report:#}");
         assert!(checks["builder_images"]["images"].is_array());
     }
 }
@@ -215,13 +259,15 @@ fn without_the_zig_tools_doctor_shows_the_pip_fix() {
         report.contains("fix: install both with `pip install ziglang cargo-zigbuild`"),
         "{report}"
     );
-    // Docker still builds, so doctor does not fail; without an engine it has nothing to build with.
-    if engine_version().is_some() {
+    // Where Docker can still build, doctor does not fail; otherwise nothing can build.
+    if engine_version().is_some() && docker_builder_can_be_had_for_custom() {
         assert_success(&output);
         assert!(
             line(&report, "default builder").contains("the build fails: zig is not usable either"),
             "{report}"
         );
+    } else {
+        assert_exit(&output, 5);
     }
 }
 
@@ -283,19 +329,29 @@ fn deploy_tools_on_path_are_shown_with_their_versions() {
         "s",
         "echo '@serverless-devs/s: 3.1.1, s-home: /root/.s, linux-x64'",
     );
-    // A `fun` that never answers: doctor must not wait for it.
-    let fun = write_script(&bin, "fun", "exec sleep 60");
+    // A `fun` that never answers: doctor must not wait for it, so it stops it.
+    let pid_file = dir.path().join("fun.pid");
+    let fun = write_script(
+        &bin,
+        "fun",
+        &format!("echo $$ > {}\nexec sleep 600", pid_file.display()),
+    );
     let mut path = OsString::from(&bin);
     path.push(":");
     path.push(tool_path());
-    let started = Instant::now();
     let output = doctor(dir.path(), &[], &[("PATH", path)]);
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "doctor waited {:?} for a hanging `fun`",
-        started.elapsed()
-    );
     assert_success(&output);
+    let fun_pid: libc::pid_t = std::fs::read_to_string(&pid_file)
+        .expect("doctor ran `fun`")
+        .trim()
+        .parse()
+        .unwrap();
+    // SAFETY: signal 0 only asks whether the process exists.
+    let alive = unsafe { libc::kill(fun_pid, 0) } == 0;
+    assert!(
+        !alive,
+        "doctor left the hanging `fun` (pid {fun_pid}) running"
+    );
     let report = stdout(&output);
     assert_eq!(
         line(&report, "s"),
@@ -319,7 +375,7 @@ fn missing_deploy_tools_are_reported_with_their_npm_package() {
     let report = stdout(&output);
     for (tool, package) in [("s", "@serverless-devs/s"), ("fun", "@alicloud/fun")] {
         if which::which_in(tool, Some(tool_path()), dir.path()).is_ok() {
-            eprintln!("SKIPPED: `{tool}` is installed here");
+            support::skip(&format!("`{tool}` is installed here"));
             continue;
         }
         assert!(line(&report, tool).starts_with("✗"), "{report}");

@@ -206,12 +206,22 @@ fn a_timeout_kills_the_function_and_exits_7() {
         &[
             "--timeout",
             "1",
+            "--tail",
             "--data",
             r#"{"action":"sleep","ms":4000}"#,
         ],
     );
     assert_exit(&output, 7);
     assert_stderr_contains(&output, "the invocation timed out after 1.000 s");
+    // FC reports a timed-out invocation like any other: the summary line and the log tail.
+    let (id, report) = summary(&output);
+    assert!(!id.is_empty(), "{}", describe(&output));
+    assert!(report.contains("Memory Size: 256 MB"), "{report}");
+    assert!(
+        decoded_tail(&output).contains("sleeping 4000 ms"),
+        "{}",
+        describe(&output)
+    );
     assert_stderr_contains(&output, "raise Timeout (or --timeout)");
     // It started sleeping and never woke up: it was killed, not waited for.
     assert_stderr_contains(&output, "sleeping 4000 ms");
@@ -326,6 +336,10 @@ struct Trigger {
 
 impl Trigger {
     fn start(fixture: &Fixture) -> Trigger {
+        Self::start_with(fixture, &[])
+    }
+
+    fn start_with(fixture: &Fixture, extra: &[&str]) -> Trigger {
         let mut command = cargo_fc();
         command
             .args([
@@ -338,6 +352,7 @@ impl Trigger {
                 "--port",
                 "0",
             ])
+            .args(extra)
             .current_dir(&fixture.dir);
         let process = ProcessGuard::spawn(command, libc::SIGINT);
         let listening = process
@@ -630,4 +645,72 @@ fn sigterm_to_local_invoke_stops_its_bootstrap_too() {
         .wait(Duration::from_secs(10))
         .expect("local invoke exits on SIGTERM");
     assert!(gone(pid), "the bootstrap (pid {pid}) outlived local invoke");
+}
+
+#[test]
+fn values_a_user_gives_are_refused_clearly_never_with_a_panic() {
+    let Some(fixture) = fixture() else { return };
+    for timeout in ["inf", "1e30", "-1", "NaN", "0"] {
+        let flag = format!("--timeout={timeout}");
+        let output = invoke(fixture, FIXTURE, &[&flag, "--data", "{}"]);
+        assert_exit(&output, 2);
+        assert_stderr_contains(&output, "is not a number of seconds FC takes");
+        assert!(
+            !stderr(&output).contains("panicked"),
+            "{}",
+            describe(&output)
+        );
+    }
+}
+
+#[test]
+fn local_start_passes_the_clients_host_and_kills_a_timed_out_function() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let trigger = Trigger::start(fixture);
+    let reply = trigger.request("GET", "/", &[("Host", "api.example.test:8080")], "");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["headers"]["host"], "api.example.test:8080");
+    let before = bootstrap_pid(&trigger.process);
+    // The fixture's template timeout is 5 s.
+    let reply = trigger.request("GET", "/sleep?ms=8000", &[], "");
+    assert_eq!(reply.status, 504, "{}", reply.text());
+    assert_eq!(reply.json()["errorType"], "FunctionTimeout");
+    trigger
+        .process
+        .stderr
+        .wait_for(LIMIT, |line| {
+            line.contains("timed out; the bootstrap was killed")
+        })
+        .unwrap_or_else(|| panic!("no kill:\n{}", trigger.process.stderr.text()));
+    assert!(
+        gone(before),
+        "the timed-out bootstrap (pid {before}) lives on"
+    );
+    // A new instance answers.
+    let reply = trigger.request("GET", "/", &[], "");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+}
+
+#[test]
+fn local_start_enforces_the_memory_size_as_local_invoke_does() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let trigger = Trigger::start_with(fixture, &["--memory", "128"]);
+    let before = bootstrap_pid(&trigger.process);
+    let reply = trigger.request("GET", "/alloc?mb=200&ms=3000", &[], "");
+    assert!(reply.status >= 500, "{}", reply.text());
+    trigger
+        .process
+        .stderr
+        .wait_for(LIMIT, |line| {
+            line.contains("over its 128 MB; the bootstrap was killed")
+        })
+        .unwrap_or_else(|| panic!("no kill:\n{}", trigger.process.stderr.text()));
+    assert!(
+        gone(before),
+        "the bootstrap over its memory (pid {before}) lives on"
+    );
+    let reply = trigger.request("GET", "/", &[], "");
+    assert_eq!(reply.status, 200, "{}", reply.text());
 }

@@ -180,3 +180,56 @@ pub fn doctor_problem(target_dir: Option<&Path>, runtime: &Runtime) -> Option<St
         .and_then(|dir| Memo::recall(dir, runtime, None))
         .map(|memo| memo.describe())
 }
+
+/// Why the Docker builder could not build for `runtime` here, judged without building or
+/// pulling anything: what was remembered, else whether its image (or the base it is built
+/// from) is present or a registry has it. `None` when it can build.
+pub fn docker_problem(
+    engine: &Engine,
+    runtime: &Runtime,
+    image: Option<&str>,
+    rust_version: Option<&str>,
+    target_dir: Option<&Path>,
+) -> Option<String> {
+    if let Some(memo) = target_dir.and_then(|dir| Memo::recall(dir, runtime, image)) {
+        return Some(memo.describe());
+    }
+    let present = |name: &str| matches!(engine.inspect_image(name), Ok(Some(_)));
+    match image {
+        Some(name) if present(name) => None,
+        Some(name) => registry_problem(engine, name).map(|why| {
+            format!("image `{name}` is not present locally and could not be pulled: {why}")
+        }),
+        None => {
+            let tag = image::builder_tag(runtime, rust_version?);
+            if present(&tag) {
+                return None;
+            }
+            let base = format!("debian:{}", runtime.debian_codename);
+            if present(&base) {
+                return None;
+            }
+            registry_problem(engine, &base).map(|why| {
+                format!(
+                    "the builder image for `{runtime}` cannot be built: its base image {base} is not present locally and could not be pulled: {why}"
+                )
+            })
+        }
+    }
+}
+
+/// Whether a registry has `image`, asked through the engine without pulling it.
+fn registry_problem(engine: &Engine, image: &str) -> Option<String> {
+    let asked = engine.block_on(async {
+        tokio::time::timeout(
+            Duration::from_secs(5),
+            engine.docker().inspect_registry_image(image, None),
+        )
+        .await
+    });
+    match asked {
+        Ok(Ok(_)) => None,
+        Ok(Err(error)) => Some(crate::engine::describe(&error)),
+        Err(_) => Some("the registry did not answer within 5 s".into()),
+    }
+}

@@ -503,6 +503,10 @@ impl Builder for DockerBuilder {
         BuilderKind::Docker
     }
 
+    fn image(&self) -> Option<&str> {
+        Some(&self.image.name)
+    }
+
     fn run(&self, args: &[String], output: &mut CargoOutput, _ui: &Ui) -> Result<()> {
         let clock = Stopwatch::new(&self.ui);
         self.layout.create()?;

@@ -187,6 +187,10 @@ pub trait Builder {
     /// Runs cargo with `args` (everything after `cargo`'s subcommand), reporting its output to
     /// `output`; with `-v`, the exact command line is shown first.
     fn run(&self, args: &[String], output: &mut CargoOutput, ui: &Ui) -> Result<()>;
+    /// The Docker image the build runs in, for builders that use one.
+    fn image(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// What a build was asked for, beyond the selection of functions.
@@ -236,6 +240,9 @@ pub struct Built {
     /// Where cargo wrote the executable.
     pub executable: PathBuf,
     pub bootstrap: PathBuf,
+    /// The Docker image it was built in (docker builder): the environment whose libraries it
+    /// was linked against.
+    pub image: Option<String>,
 }
 
 /// The cargo arguments for building `functions`, shared by every builder.
@@ -360,6 +367,7 @@ pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<B
                 builder: Some(kind),
                 executable,
                 bootstrap,
+                image: builder.image().map(str::to_string),
             });
         }
     }

@@ -14,7 +14,7 @@ mod devs;
 mod fun;
 mod render;
 mod rules;
-mod yaml;
+pub mod yaml;
 
 use std::path::{Component, Path, PathBuf};
 

@@ -1,8 +1,10 @@
 //! `cargo fc local invoke|start`: pack, then run the package the way FC runs it.
 
 use crate::cli::{GlobalArgs, LocalArgs, LocalCommand, LocalCommon, PackArgs};
-use crate::error::Result;
-use crate::local::{self, Overrides, Prepared};
+use crate::container;
+use crate::error::{Interrupted, Result};
+use crate::interrupt;
+use crate::local::{self, ContainerRun, Overrides, Prepared};
 use crate::project::{self, ProjectError};
 use crate::ui::Ui;
 
@@ -11,7 +13,25 @@ pub fn run(global: &GlobalArgs, args: &LocalArgs, ui: &Ui) -> Result<()> {
         LocalCommand::Invoke(invoke) => {
             let event = local::read_event(invoke.event.as_deref(), invoke.data.as_deref())?;
             let prepared = prepare(global, &invoke.common, ui)?;
-            local::runtime()?.block_on(local::invoke_once(prepared, event, invoke.tail, ui))
+            // Dropping the invocation on Ctrl-C kills the bootstrap (or removes the container)
+            // and removes a private code folder, as the guard defers the interrupt until then.
+            let _deferred = interrupt::Guard::new();
+            local::runtime()?.block_on(async {
+                let run = async {
+                    if invoke.non_web {
+                        local::run_once(prepared, event, ui).await
+                    } else {
+                        local::invoke_once(prepared, event, invoke.tail, ui).await
+                    }
+                };
+                tokio::select! {
+                    outcome = run => outcome,
+                    () = interrupt::wait() => Err(Interrupted {
+                        cleaned_up: Some("the function was stopped".into()),
+                    }
+                    .into()),
+                }
+            })
         }
         LocalCommand::Start(start) => {
             let prepared = prepare(global, &start.common, ui)?;
@@ -25,11 +45,42 @@ fn prepare(global: &GlobalArgs, common: &LocalCommon, ui: &Ui) -> Result<Prepare
     let overrides = overrides(common)?;
     let project = project::load(&super::selection(global, Some(&common.build.flags)))?
         .only(common.function.as_deref())?;
+    if common.container {
+        let function = project
+            .functions
+            .first()
+            .expect("one function is selected")
+            .clone();
+        let run = match &common.container_image {
+            Some(image) => ContainerRun {
+                image: image.clone(),
+                port: container::image_port(image, ui)?,
+            },
+            None => {
+                let pipeline = crate::pipeline::Options {
+                    build: super::build_args_options(&common.build),
+                    reuse_build: common.no_build,
+                    output: None,
+                    includes: Vec::new(),
+                };
+                let made =
+                    container::images(&project, &pipeline, &container::Options::default(), ui)?
+                        .pop()
+                        .expect("one function's image was made");
+                ContainerRun {
+                    image: made.image.tag,
+                    port: made.port,
+                }
+            }
+        };
+        return local::prepare_container(&project, &function, run, &overrides, ui);
+    }
     let pack = PackArgs {
         build: common.build.clone(),
         no_build: common.no_build,
         output: None,
         includes: Vec::new(),
+        container: Default::default(),
     };
     let packed = super::pack::pack(&project, &pack, ui)?
         .pop()

@@ -8,6 +8,7 @@ mod completions;
 mod deploy;
 mod doctor;
 mod image;
+mod invoke;
 mod local;
 mod new;
 mod pack;
@@ -35,6 +36,7 @@ pub fn run(cli: FcCli) -> Result<()> {
         Command::New(args) => new::run(args, &ui),
         Command::Check(args) => check::run(global, args, &ui),
         Command::Deploy(args) => deploy::run(global, args, &ui),
+        Command::Invoke(args) => invoke::run(global, args, &ui),
         Command::Completions(args) => completions::run(args),
         Command::Image(args) => image::run(global, args, &ui),
         Command::Doctor => doctor::run(global, &ui),

@@ -15,6 +15,7 @@ pub fn run(args: &NewArgs, ui: &Ui) -> Result<()> {
         new::Shape {
             http: args.http,
             initializer: args.initializer,
+            container: args.container,
         },
         ui,
     )

@@ -12,6 +12,22 @@ use crate::ui::Ui;
 
 pub fn run(global: &GlobalArgs, args: &PackArgs, ui: &Ui) -> Result<()> {
     let project = project::load(&super::selection(global, Some(&args.build.flags)))?;
+    if args.container.container {
+        let options = pipeline::Options {
+            output: None,
+            ..options(args)
+        };
+        let container = &args.container;
+        let image = crate::container::Options {
+            tag: container.tag.clone(),
+            base: container.base.as_deref().map(crate::container::Base::parse),
+            push: container.push,
+            registry_user: container.registry_user.clone(),
+            write_template: container.write_template,
+        };
+        crate::container::pack_command(&project, &options, &image, ui)?;
+        return check::findings_for_pack(&project, ui);
+    }
     let packed = pack(&project, args, ui)?;
     for item in &packed {
         report(item, ui);
@@ -21,13 +37,16 @@ pub fn run(global: &GlobalArgs, args: &PackArgs, ui: &Ui) -> Result<()> {
 
 /// The pipeline as `pack` runs it; `local` runs the same.
 pub fn pack(project: &Project, args: &PackArgs, ui: &Ui) -> Result<Vec<Packed>> {
-    let options = pipeline::Options {
+    pipeline::pack(project, &options(args), ui)
+}
+
+fn options(args: &PackArgs) -> pipeline::Options {
+    pipeline::Options {
         build: super::build_args_options(&args.build),
         reuse_build: args.no_build,
         output: args.output.clone(),
         includes: super::includes(&args.includes),
-    };
-    pipeline::pack(project, &options, ui)
+    }
 }
 
 /// The `function-packed` message.

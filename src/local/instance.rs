@@ -14,8 +14,9 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+use super::LocalError;
 use super::settings::Settings;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Result, io};
 use crate::platform::protocol;
 
 /// How long the log may trail an answer before cargo fc stops waiting for a marker.
@@ -30,7 +31,7 @@ pub struct Log {
 }
 
 impl Log {
-    fn push(&self, line: String) {
+    pub(super) fn push(&self, line: String) {
         self.lines
             .lock()
             .expect("the log lock is never poisoned")
@@ -67,8 +68,14 @@ impl Log {
     }
 }
 
+/// What runs the function: the bootstrap as a process here, or a custom container's image.
+enum Process {
+    Local(Child),
+    Container(super::container::Running),
+}
+
 pub struct Instance {
-    child: Child,
+    process: Process,
     pub pid: u32,
     pub address: SocketAddr,
     pub log: Arc<Log>,
@@ -132,12 +139,9 @@ impl Instance {
                 Ok(())
             });
         }
-        let mut child = command.spawn().map_err(|e| {
-            Error::new(
-                ErrorKind::Function,
-                format!("could not start {}: {e}", bootstrap.display()),
-            )
-            .help("the package's bootstrap must be an executable for this machine")
+        let mut child = command.spawn().map_err(|e| LocalError::CannotStart {
+            bootstrap: bootstrap.clone(),
+            why: crate::error::describe_io(&e),
         })?;
         let pid = child.id().unwrap_or_default();
         let log = Arc::new(Log::default());
@@ -164,7 +168,7 @@ impl Instance {
             });
         }
         Ok(Self {
-            child,
+            process: Process::Local(child),
             pid,
             address: SocketAddr::from(([127, 0, 0, 1], port)),
             log,
@@ -172,38 +176,82 @@ impl Instance {
         })
     }
 
+    /// Starts a custom container's image in the engine with FC's environment and the function's
+    /// memory size as its memory limit.
+    pub async fn start_container(
+        run: &super::container::ContainerRun,
+        settings: &Settings,
+    ) -> Result<Self> {
+        let log = Arc::new(Log::default());
+        let running = super::container::Running::start(
+            run,
+            &container_environment(settings, run.port),
+            settings.memory_mb,
+            true,
+            log.clone(),
+            super::container::Echo::Stderr,
+        )
+        .await?;
+        let address = running
+            .address
+            .expect("a listening container has an address");
+        Ok(Self {
+            pid: running.pid,
+            process: Process::Container(running),
+            address,
+            log,
+            started: Instant::now(),
+        })
+    }
+
+    /// How the function's process ended, if it has.
+    async fn exited(&mut self) -> Option<String> {
+        match &mut self.process {
+            Process::Local(child) => child.try_wait().ok().flatten().map(|s| s.to_string()),
+            Process::Container(running) => running.exited().await.map(|exit| {
+                if exit.out_of_memory {
+                    format!("exit status {}, out of memory", exit.code)
+                } else {
+                    format!("exit status {}", exit.code)
+                }
+            }),
+        }
+    }
+
     /// Waits until the function accepts connections, as FC does before the first request.
     pub async fn wait_ready(&mut self) -> Result<Duration> {
         let deadline = self.started + protocol::START_DEADLINE;
+        let mut last_look = Instant::now();
         loop {
             if tokio::net::TcpStream::connect(self.address).await.is_ok() {
                 return Ok(self.started.elapsed());
             }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(Error::new(
-                    ErrorKind::Function,
-                    format!("bootstrap exited ({status}) before it listened on port {}", self.address.port()),
-                )
-                .help("its output is above; a custom runtime must serve HTTP on 0.0.0.0:$FC_SERVER_PORT"));
+            // Asking the engine costs a round trip: a container is looked at every 50 ms.
+            let look = matches!(self.process, Process::Local(_))
+                || last_look.elapsed() > Duration::from_millis(50);
+            if look && let Some(status) = self.exited().await {
+                return Err(LocalError::ExitedBeforeListening {
+                    status,
+                    port: self.address.port(),
+                }
+                .into());
             }
             if Instant::now() > deadline {
-                return Err(Error::new(
-                    ErrorKind::Function,
-                    format!(
-                        "bootstrap did not listen on port {} within {} s",
-                        self.address.port(),
-                        protocol::START_DEADLINE.as_secs()
-                    ),
-                )
-                .help("listen on 0.0.0.0 at FC_SERVER_PORT (or the template's CAPort / customRuntimeConfig.port)"));
+                return Err(LocalError::NotListening {
+                    port: self.address.port(),
+                }
+                .into());
+            }
+            if look {
+                last_look = Instant::now();
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
     }
 
     /// Whether the process is still running.
-    pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+    pub async fn is_running(&mut self) -> bool {
+        self.exited().await.is_none()
     }
 
     /// Makes one request, enforcing the timeout and the memory size.
@@ -229,14 +277,32 @@ impl Instance {
                     };
                     // A dying process closes its sockets before it can be reaped, so the
                     // connection usually fails first: give the exit a moment to show.
-                    let exited = tokio::time::timeout(EXIT_GRACE, self.child.wait()).await;
-                    return Err(CallFailure::Crashed(match exited {
-                        Ok(Ok(status)) => format!("the function's process exited ({status})"),
-                        _ => format!("the connection failed: {error}"),
-                    }));
+                    let exited = match &mut self.process {
+                        Process::Local(child) => tokio::time::timeout(EXIT_GRACE, child.wait())
+                            .await
+                            .ok()
+                            .and_then(Result::ok)
+                            .map(|status| (status.to_string(), false)),
+                        Process::Container(running) => {
+                            tokio::time::timeout(EXIT_GRACE, running.wait())
+                                .await
+                                .ok()
+                                .and_then(Result::ok)
+                                .map(|exit| (format!("exit status {}", exit.code), exit.out_of_memory))
+                        }
+                    };
+                    return Err(match exited {
+                        // The container's memory limit is the kernel's: it kills the process.
+                        Some((_, true)) => CallFailure::OutOfMemory { used_mb: memory_mb as f64 },
+                        Some((status, false)) => {
+                            CallFailure::Crashed(format!("the function's process exited ({status})"))
+                        }
+                        None => CallFailure::Crashed(format!("the connection failed: {error}")),
+                    });
                 }
                 _ = &mut deadline => return Err(CallFailure::TimedOut(timeout)),
-                _ = watch.tick() => {
+                // A container's memory is limited by the engine; a process's is watched here.
+                _ = watch.tick(), if matches!(self.process, Process::Local(_)) => {
                     if let Some(used) = memory_of(pid, "VmRSS:")
                         && used > memory_mb as f64
                     {
@@ -247,30 +313,56 @@ impl Instance {
         }
     }
 
-    /// Peak resident memory of the process so far, in MB.
+    /// Resident memory of the process now, in MB; unknown for a container, whose process
+    /// lives in another pid namespace (the engine limits its memory instead).
+    pub fn memory_mb(&self) -> Option<f64> {
+        match self.process {
+            Process::Local(_) => memory_of(self.pid, "VmRSS:"),
+            Process::Container(_) => None,
+        }
+    }
+
+    /// Peak resident memory of the process so far, in MB; unknown for a container.
     pub fn max_memory_mb(&self) -> Option<f64> {
-        memory_of(self.pid, "VmHWM:")
+        match self.process {
+            Process::Local(_) => memory_of(self.pid, "VmHWM:"),
+            Process::Container(_) => None,
+        }
     }
 
     /// Stops the process as FC does: SIGTERM, then SIGKILL if it lingers.
     pub async fn stop(mut self) {
-        if self.is_running() {
-            // SAFETY: kill(2) with a pid we spawned and still own; the worst case is ESRCH.
-            unsafe {
-                libc::kill(self.pid as libc::pid_t, libc::SIGTERM);
+        if !self.is_running().await {
+            if let Process::Container(running) = self.process {
+                running.stop().await;
             }
-            if tokio::time::timeout(Duration::from_secs(3), self.child.wait())
-                .await
-                .is_err()
-            {
-                let _ = self.child.kill().await;
+            return;
+        }
+        match self.process {
+            Process::Local(mut child) => {
+                // SAFETY: kill(2) with a pid we spawned and still own; the worst case is ESRCH.
+                unsafe {
+                    libc::kill(self.pid as libc::pid_t, libc::SIGTERM);
+                }
+                if tokio::time::timeout(Duration::from_secs(3), child.wait())
+                    .await
+                    .is_err()
+                {
+                    let _ = child.kill().await;
+                }
             }
+            Process::Container(running) => running.stop().await,
         }
     }
 
     /// Kills the process at once (after a timeout or out of memory).
-    pub async fn kill(mut self) {
-        let _ = self.child.kill().await;
+    pub async fn kill(self) {
+        match self.process {
+            Process::Local(mut child) => {
+                let _ = child.kill().await;
+            }
+            Process::Container(running) => running.kill().await,
+        }
     }
 }
 
@@ -344,6 +436,18 @@ pub fn environment(code_dir: &Path, settings: &Settings, port: u16) -> BTreeMap<
     env
 }
 
+/// The environment of a custom container: FC's variables and the function's, over the image's
+/// own (its PATH, HOME and library path stay what the image says).
+pub fn container_environment(settings: &Settings, port: u16) -> BTreeMap<String, String> {
+    let mut env = environment(Path::new(crate::platform::CODE_DIR), settings, port);
+    for image_owned in ["LD_LIBRARY_PATH", "PATH", "HOME", "LANG"] {
+        if !settings.environment.contains_key(image_owned) {
+            env.remove(image_owned);
+        }
+    }
+    env
+}
+
 /// docs/platform.md#the-http-protocol: the headers FC sends with every request to a custom runtime.
 pub fn fc_headers(
     settings: &Settings,
@@ -385,10 +489,8 @@ pub fn fc_headers(
 /// A fresh request id in FC's UUID shape.
 pub fn request_id() -> String {
     let mut bytes = [0u8; 16];
-    if std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
-        .is_err()
-    {
+    if getrandom::fill(&mut bytes).is_err() {
+        // No entropy source: still unique within this process and across processes.
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()
@@ -411,7 +513,7 @@ pub fn request_id() -> String {
 /// A free TCP port on the loopback interface for the function to listen on.
 pub fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
-        .map_err(|e| Error::io("open a port on", Path::new("127.0.0.1"), e))?;
+        .map_err(io("open a port on", Path::new("127.0.0.1")))?;
     Ok(listener.local_addr().map(|a| a.port()).unwrap_or(9000))
 }
 
@@ -429,18 +531,17 @@ pub struct CodeDir {
 
 impl CodeDir {
     pub fn claim(local: &Path) -> Result<CodeDir> {
-        use std::os::fd::AsRawFd;
-        std::fs::create_dir_all(local).map_err(|e| Error::io("create", local, e))?;
+        std::fs::create_dir_all(local).map_err(io("create", local))?;
         let lock_path = local.join("code.lock");
         let lock = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|e| Error::io("open", &lock_path, e))?;
-        // SAFETY: flock(2) on the descriptor `lock` owns; closing it releases the lock. Any
-        // failure (held elsewhere, or no locks on this file system) means a private folder.
-        let held = unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+            .map_err(io("open", &lock_path))?;
+        // Closing the file releases the lock. Any failure (held elsewhere, or no locks on this
+        // file system) means a private folder.
+        let held = lock.try_lock().is_ok();
         if held {
             return Ok(CodeDir {
                 path: local.join("code"),
@@ -451,7 +552,7 @@ impl CodeDir {
         let private = tempfile::Builder::new()
             .prefix("code-")
             .tempdir_in(local)
-            .map_err(|e| Error::io("create a folder in", local, e))?;
+            .map_err(io("create a folder in", local))?;
         Ok(CodeDir {
             path: private.path().to_path_buf(),
             _lock: None,
@@ -464,33 +565,35 @@ impl CodeDir {
 pub fn unpack(zip_path: &Path, dir: &Path) -> Result<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| Error::io("clear", dir, e))?;
+        std::fs::remove_dir_all(dir).map_err(io("clear", dir))?;
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
-    let file = std::fs::File::open(zip_path).map_err(|e| Error::io("read", zip_path, e))?;
-    let bad = |e: zip::result::ZipError| Error::io("unpack", zip_path, std::io::Error::other(e));
+    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
+    let file = std::fs::File::open(zip_path).map_err(io("read", zip_path))?;
+    let bad = |e: zip::result::ZipError| {
+        crate::error::IoError::new("unpack", zip_path, std::io::Error::other(e))
+    };
     let mut archive = zip::ZipArchive::new(file).map_err(bad)?;
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index).map_err(bad)?;
         let Some(relative) = entry.enclosed_name() else {
-            return Err(Error::pack(format!(
-                "{} has an entry that escapes the archive root",
-                zip_path.display()
-            )));
+            return Err(LocalError::UnsafeEntry {
+                zip: zip_path.to_path_buf(),
+            }
+            .into());
         };
         let path = dir.join(relative);
         if entry.is_dir() {
-            std::fs::create_dir_all(&path).map_err(|e| Error::io("create", &path, e))?;
+            std::fs::create_dir_all(&path).map_err(io("create", &path))?;
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+            std::fs::create_dir_all(parent).map_err(io("create", parent))?;
         }
-        let mut out = std::fs::File::create(&path).map_err(|e| Error::io("write", &path, e))?;
-        std::io::copy(&mut entry, &mut out).map_err(|e| Error::io("write", &path, e))?;
+        let mut out = std::fs::File::create(&path).map_err(io("write", &path))?;
+        std::io::copy(&mut entry, &mut out).map_err(io("write", &path))?;
         let mode = entry.unix_mode().unwrap_or(0o644) & 0o777;
         out.set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io("set the mode of", &path, e))?;
+            .map_err(io("set the mode of", &path))?;
     }
     Ok(dir.to_path_buf())
 }

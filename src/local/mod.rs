@@ -2,6 +2,9 @@
 //! folder, started with FC's environment, called with FC's headers — so that a missing asset or a
 //! wrong port fails here, not in the cloud.
 
+mod container;
+mod error;
+pub use container::ContainerRun;
 pub mod instance;
 pub mod settings;
 mod trigger;
@@ -15,10 +18,11 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Request;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Result, io};
 use crate::pipeline::Packed;
-use crate::project::Project;
+use crate::project::{Function, Project};
 use crate::ui::Ui;
+pub use error::LocalError;
 use instance::{CallFailure, CodeDir, Instance};
 use settings::Settings;
 
@@ -39,21 +43,18 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| {
-            Error::new(
-                ErrorKind::Io,
-                format!("could not start the async runtime: {e}"),
-            )
-        })
+        .map_err(|e| LocalError::Runtime { why: e.to_string() }.into())
 }
 
 /// A function packed, unpacked and described, ready to start.
 pub struct Prepared {
     pub code_dir: PathBuf,
     // Keeps the code folder this run's until the run ends (and removes a private one).
-    _code: CodeDir,
+    _code: Option<CodeDir>,
     pub settings: Settings,
     pub runtime_id: &'static str,
+    /// The image to run instead of the unpacked bootstrap (a custom container).
+    pub container: Option<ContainerRun>,
 }
 
 impl Prepared {
@@ -63,7 +64,10 @@ impl Prepared {
             Some(port) => port,
             None => instance::free_port()?,
         };
-        let mut instance = Instance::start(&self.code_dir, &self.settings, port)?;
+        let mut instance = match &self.container {
+            Some(run) => Instance::start_container(run, &self.settings).await?,
+            None => Instance::start(&self.code_dir, &self.settings, port)?,
+        };
         let startup = instance.wait_ready().await?;
         ui.detail(
             "Started",
@@ -84,8 +88,7 @@ impl Prepared {
                 "/initialize",
                 Bytes::new(),
             );
-            let timeout =
-                Duration::from_secs_f64(self.settings.initialization_timeout_s.max(0.001));
+            let timeout = self.settings.initialization_timeout();
             let initializing = Instant::now();
             match instance
                 .call(request, timeout, self.settings.memory_mb)
@@ -101,19 +104,15 @@ impl Prepared {
                 }
                 Ok(answer) => {
                     instance.stop().await;
-                    return Err(Error::new(
-                        ErrorKind::Function,
-                        format!(
-                            "the initializer failed (HTTP {}): {}",
-                            answer.status,
-                            String::from_utf8_lossy(&answer.body)
-                        ),
-                    )
-                    .help("FC retries the initializer before the next request; its log is above"));
+                    return Err(LocalError::InitializerFailed {
+                        status: answer.status,
+                        body: String::from_utf8_lossy(&answer.body).into_owned(),
+                    }
+                    .into());
                 }
                 Err(failure) => {
                     instance.kill().await;
-                    return Err(failure_error("the initializer", failure, &self.settings));
+                    return Err(failure_error("the initializer", failure, &self.settings).into());
                 }
             }
         }
@@ -129,6 +128,52 @@ pub fn prepare(
     ui: &Ui,
 ) -> Result<Prepared> {
     let function = &packed.built.function;
+    let settings = settings_for(project, function, overrides, ui)?;
+    let code = CodeDir::claim(&project.fc_dir().join("local").join(&function.bin))?;
+    let code_dir = code.path.clone();
+    instance::unpack(&packed.package.path, &code_dir)?;
+    ui.detail(
+        "Unpacked",
+        format!(
+            "{} into {}",
+            packed.package.path.display(),
+            code_dir.display()
+        ),
+    );
+    Ok(Prepared {
+        code_dir,
+        _code: Some(code),
+        settings,
+        runtime_id: packed.built.runtime.id,
+        container: None,
+    })
+}
+
+/// A custom container's image described as FC would run it.
+pub fn prepare_container(
+    project: &Project,
+    function: &Function,
+    run: ContainerRun,
+    overrides: &Overrides,
+    ui: &Ui,
+) -> Result<Prepared> {
+    let settings = settings_for(project, function, overrides, ui)?;
+    Ok(Prepared {
+        code_dir: PathBuf::from(crate::platform::CODE_DIR),
+        _code: None,
+        settings,
+        runtime_id: crate::platform::CONTAINER_RUNTIME,
+        container: Some(run),
+    })
+}
+
+/// How FC would run `function`: its template's settings, or FC's defaults, under `overrides`.
+fn settings_for(
+    project: &Project,
+    function: &Function,
+    overrides: &Overrides,
+    ui: &Ui,
+) -> Result<Settings> {
     let mut settings = None;
     for found in crate::check::find_templates(project)? {
         settings = settings::load(function, &found.path)?;
@@ -152,23 +197,8 @@ pub fn prepare(
     for (key, value) in &overrides.environment {
         settings.environment.insert(key.clone(), value.clone());
     }
-    let code = CodeDir::claim(&project.fc_dir().join("local").join(&function.bin))?;
-    let code_dir = code.path.clone();
-    instance::unpack(&packed.package.path, &code_dir)?;
-    ui.detail(
-        "Unpacked",
-        format!(
-            "{} into {}",
-            packed.package.path.display(),
-            code_dir.display()
-        ),
-    );
-    Ok(Prepared {
-        code_dir,
-        _code: code,
-        settings,
-        runtime_id: packed.built.runtime.id,
-    })
+    check_settings(&settings, overrides)?;
+    Ok(settings)
 }
 
 /// The event of `local invoke`: `--data`, `--event FILE`, or standard input.
@@ -179,7 +209,7 @@ pub fn read_event(file: Option<&std::path::Path>, data: Option<&str>) -> Result<
     if let Some(path) = file {
         return std::fs::read(path)
             .map(Bytes::from)
-            .map_err(|e| Error::io("read the event from", path, e));
+            .map_err(io("read the event from", path));
     }
     let mut stdin = std::io::stdin();
     if stdin.is_terminal() {
@@ -188,7 +218,7 @@ pub fn read_event(file: Option<&std::path::Path>, data: Option<&str>) -> Result<
     let mut event = Vec::new();
     stdin
         .read_to_end(&mut event)
-        .map_err(|e| Error::io("read the event from", std::path::Path::new("stdin"), e))?;
+        .map_err(io("read the event from", std::path::Path::new("stdin")))?;
     Ok(Bytes::from(event))
 }
 
@@ -231,27 +261,142 @@ pub fn summary(duration: Duration, settings: &Settings, max_memory_mb: Option<f6
     )
 }
 
-fn failure_error(what: &str, failure: CallFailure, settings: &Settings) -> Error {
+fn failure_error(what: &'static str, failure: CallFailure, settings: &Settings) -> LocalError {
     match failure {
-        CallFailure::TimedOut(after) => Error::new(
-            ErrorKind::Function,
-            format!("{what} timed out after {:.3} s; the process was killed", after.as_secs_f64()),
-        )
-        .help(format!(
-            "the function's timeout is {} s: raise Timeout (or --timeout) or make the handler finish sooner",
-            settings.timeout_s
-        )),
-        CallFailure::OutOfMemory { used_mb } => Error::new(
-            ErrorKind::Function,
-            format!("{what} used {used_mb:.1} MB, over the function's {} MB; the process was killed", settings.memory_mb),
-        )
-        .help("raise MemorySize (or --memory)"),
-        CallFailure::Crashed(reason) => Error::new(ErrorKind::Function, format!("{what} crashed: {reason}"))
-            .help("its output is above"),
+        CallFailure::TimedOut(after) => LocalError::TimedOut {
+            what,
+            after,
+            timeout_s: settings.timeout_s,
+        },
+        CallFailure::OutOfMemory { used_mb } => LocalError::OutOfMemory {
+            what,
+            used_mb,
+            memory_mb: settings.memory_mb,
+        },
+        CallFailure::Crashed(reason) => LocalError::Crashed { what, reason },
     }
 }
 
+impl Settings {
+    /// The function's timeout, validated by [`check_settings`].
+    pub fn timeout(&self) -> Duration {
+        seconds(self.timeout_s)
+    }
+
+    pub fn initialization_timeout(&self) -> Duration {
+        seconds(self.initialization_timeout_s)
+    }
+}
+
+fn seconds(value: f64) -> Duration {
+    Duration::try_from_secs_f64(value.max(0.001)).unwrap_or(Duration::MAX)
+}
+
+/// Refuses settings that FC would refuse, or that could not be sent to the function: from a
+/// template or a flag alike, a user's value must never crash the emulator.
+fn check_settings(settings: &Settings, flags: &Overrides) -> Result<(), LocalError> {
+    let source = |from_flag: bool| {
+        if from_flag {
+            None
+        } else {
+            settings.source.clone()
+        }
+    };
+    let limit = crate::platform::TIMEOUT_S;
+    for (what, value, from_flag) in [
+        ("timeout", settings.timeout_s, flags.timeout_s.is_some()),
+        (
+            "initializer timeout",
+            settings.initialization_timeout_s,
+            false,
+        ),
+    ] {
+        if !(value.is_finite() && value > 0.0 && value <= limit.max as f64) {
+            return Err(LocalError::BadSetting {
+                what,
+                value: value.to_string(),
+                problem: "is not a number of seconds FC takes (1 to 86400)",
+                source: source(from_flag),
+            });
+        }
+    }
+    // Every value that travels in one of FC's headers must be one a header can carry.
+    for (name, value) in instance::fc_headers(settings, "id", crate::platform::protocol::INVOKE) {
+        if hyper::header::HeaderValue::from_str(&value).is_err() {
+            return Err(LocalError::BadSetting {
+                what: name,
+                value: value.escape_debug().to_string(),
+                problem: "contains a character an HTTP header cannot carry (a control character or a line break)",
+                source: source(false),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Starts the function, invokes it once with `event`, prints what FC would, and stops it.
+/// A custom container without a web server, run once as FC runs it: the event in
+/// `FC_CUSTOM_CONTAINER_EVENT`, its standard output and error passed through, its exit status
+/// the verdict.
+pub async fn run_once(prepared: Prepared, event: Bytes, ui: &Ui) -> Result<()> {
+    let run = prepared
+        .container
+        .as_ref()
+        .expect("a one-shot run is of a container");
+    let settings = &prepared.settings;
+    let event = String::from_utf8(event.to_vec()).map_err(|_| LocalError::EventNotText)?;
+    let mut env = instance::container_environment(settings, run.port);
+    env.insert("FC_CUSTOM_CONTAINER_EVENT".into(), event);
+    ui.status(
+        "Running",
+        format!(
+            "{} once ({}, {} MB, timeout {} s) with the event in FC_CUSTOM_CONTAINER_EVENT",
+            run.image, settings.function_name, settings.memory_mb, settings.timeout_s
+        ),
+    );
+    let log = std::sync::Arc::new(instance::Log::default());
+    let started = Instant::now();
+    let mut running = container::Running::start(
+        run,
+        &env,
+        settings.memory_mb,
+        false,
+        log,
+        container::Echo::Split,
+    )
+    .await?;
+    let timeout = settings.timeout();
+    let exit = match tokio::time::timeout(timeout, running.wait()).await {
+        Ok(exit) => exit?,
+        Err(_) => {
+            running.kill().await;
+            return Err(failure_error("the run", CallFailure::TimedOut(timeout), settings).into());
+        }
+    };
+    let duration = started.elapsed();
+    running.drain().await;
+    running.stop().await;
+    eprintln!(
+        "exit status {}  {}",
+        exit.code,
+        summary(duration, settings, None)
+    );
+    if exit.out_of_memory {
+        return Err(failure_error(
+            "the run",
+            CallFailure::OutOfMemory {
+                used_mb: settings.memory_mb as f64,
+            },
+            settings,
+        )
+        .into());
+    }
+    if exit.code != 0 {
+        return Err(LocalError::ExitStatus { code: exit.code }.into());
+    }
+    Ok(())
+}
+
 pub async fn invoke_once(prepared: Prepared, event: Bytes, tail: bool, ui: &Ui) -> Result<()> {
     let settings = &prepared.settings;
     let mut instance = prepared.start_instance(ui).await?;
@@ -266,40 +411,65 @@ pub async fn invoke_once(prepared: Prepared, event: Bytes, tail: bool, ui: &Ui) 
     let request = fc_request(settings, &id, "/invoke", "POST", "/invoke", event);
     let started = Instant::now();
     let outcome = instance
-        .call(
-            request,
-            Duration::from_secs_f64(settings.timeout_s.max(0.001)),
-            settings.memory_mb,
-        )
+        .call(request, settings.timeout(), settings.memory_mb)
         .await;
     let duration = started.elapsed();
     let answer = match outcome {
-        Ok(answer) => answer,
-        Err(failure) => {
-            instance.kill().await;
-            return Err(failure_error("the invocation", failure, settings));
+        Ok(answer) => {
+            // The End marker may trail the response by a moment; FC's tail includes it.
+            instance
+                .log
+                .wait_for(started, &format!("FC Invoke End RequestId: {id}"))
+                .await;
+            Ok(answer)
         }
+        Err(failure) => Err(failure),
     };
-    // The End marker may trail the response by a moment; FC's tail includes it.
-    instance
-        .log
-        .wait_for(started, &format!("FC Invoke End RequestId: {id}"))
-        .await;
+    // FC reports the invocation whatever its end: the summary and the tail come after a
+    // timeout or a crash too.
     let report = summary(duration, settings, instance.max_memory_mb());
     let log_lines = instance.log.since(started);
-    instance.stop().await;
-
+    let answer = match answer {
+        Ok(answer) => {
+            instance.stop().await;
+            answer
+        }
+        Err(failure) => {
+            instance.kill().await;
+            print_report(&id, &report, &log_lines, tail);
+            return Err(failure_error("the invocation", failure, settings).into());
+        }
+    };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(&answer.body);
     if stdout.is_terminal() && !answer.body.ends_with(b"\n") {
         let _ = stdout.write_all(b"\n");
     }
     let _ = stdout.flush();
+    print_report(&id, &report, &log_lines, tail);
+    if answer.failed() {
+        let x_fc_status = answer
+            .headers
+            .get("x-fc-status")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("none")
+            .to_string();
+        return Err(LocalError::FunctionFailed {
+            status: answer.status,
+            x_fc_status,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// FC's report line, and with `tail` the base64 log tail a client asking for it gets.
+fn print_report(id: &str, report: &str, log_lines: &[String], tail: bool) {
     eprintln!("RequestId: {id}  {report}");
     if tail {
         let mut text = log_lines.join("\n");
         text.push('\n');
-        text.push_str(&report);
+        text.push_str(report);
         text.push('\n');
         let mut start = text
             .len()
@@ -310,19 +480,54 @@ pub async fn invoke_once(prepared: Prepared, event: Bytes, tail: bool, ui: &Ui) 
         let encoded = base64::engine::general_purpose::STANDARD.encode(&text.as_bytes()[start..]);
         eprintln!("x-fc-log-result: {encoded}");
     }
-    if answer.failed() {
-        let status = answer
-            .headers
-            .get("x-fc-status")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("none");
-        return Err(Error::new(
-            ErrorKind::Function,
-            format!(
-                "the function reported failure (HTTP {}, x-fc-status {status})",
-                answer.status
-            ),
-        ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            function_name: "hello".into(),
+            service_name: "local".into(),
+            handler: "index.handler".into(),
+            memory_mb: 128,
+            timeout_s: 3.0,
+            initializer: None,
+            initialization_timeout_s: 3.0,
+            environment: Default::default(),
+            port: None,
+            region: "cn-hangzhou".into(),
+            source: Some("template.yml".into()),
+        }
     }
-    Ok(())
+
+    #[test]
+    fn template_values_that_cannot_be_used_are_errors_naming_the_template() {
+        let flags = Overrides::default();
+        assert!(check_settings(&settings(), &flags).is_ok());
+        let huge = Settings {
+            timeout_s: 1e30,
+            ..settings()
+        };
+        let error = check_settings(&huge, &flags).unwrap_err().to_string();
+        assert!(
+            error.contains("timeout `1000000000000000000000000000000`"),
+            "{error}"
+        );
+        assert!(error.contains("(from template.yml)"), "{error}");
+        // A `|` block keeps its line break.
+        let broken = Settings {
+            handler: "index.handler\n".into(),
+            ..settings()
+        };
+        let error = check_settings(&broken, &flags).unwrap_err().to_string();
+        assert!(
+            error.contains("x-fc-function-handler `index.handler\\n`"),
+            "{error}"
+        );
+        // Never a panic, whatever the value.
+        assert_eq!(seconds(f64::INFINITY), Duration::MAX);
+        assert_eq!(seconds(f64::NAN), Duration::from_millis(1));
+    }
 }

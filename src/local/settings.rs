@@ -242,6 +242,7 @@ mod tests {
             package_id: name.into(),
             bin: name.into(),
             name: name.into(),
+            version: "0.1.0".into(),
             manifest_path: "Cargo.toml".into(),
             package_dir: ".".into(),
             config: FcConfig {
@@ -252,6 +253,7 @@ mod tests {
                 include: Vec::new(),
                 function: FunctionNames::BinNames,
                 template: None,
+                base: None,
             },
         }
     }

@@ -16,9 +16,10 @@ use hyper_util::rt::TokioIo;
 use serde_json::json;
 use tokio::sync::Mutex;
 
+use super::LocalError;
 use super::instance::{self, Instance};
 use super::{Prepared, fc_request};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::platform::protocol;
 use crate::ui::Ui;
 
@@ -33,7 +34,7 @@ impl State {
     async fn address(&self) -> Result<SocketAddr> {
         let mut current = self.instance.lock().await;
         if let Some(instance) = current.as_mut()
-            && instance.is_running()
+            && instance.is_running().await
         {
             return Ok(instance.address);
         }
@@ -45,18 +46,32 @@ impl State {
         *current = Some(started);
         Ok(address)
     }
+
+    /// Kills the running instance, as FC does after a timeout or when it runs out of memory;
+    /// the supervisor starts a new one.
+    async fn kill(&self, why: &str) {
+        if let Some(instance) = self.instance.lock().await.take() {
+            self.ui
+                .warn(format!("{why}; the bootstrap was killed and starts again"));
+            instance.kill().await;
+        }
+    }
+
+    /// The running instance's resident memory, when it is over the function's memory size.
+    async fn over_memory(&self) -> Option<f64> {
+        let current = self.instance.lock().await;
+        let used = current.as_ref()?.memory_mb()?;
+        (used > self.prepared.settings.memory_mb as f64).then_some(used)
+    }
 }
 
 /// Serves the function's HTTP trigger on 127.0.0.1:`port` until Ctrl-C.
 pub async fn serve(prepared: Prepared, port: u16, ui: &Ui) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
-        .map_err(|e| {
-            Error::new(
-                ErrorKind::Io,
-                format!("could not listen on 127.0.0.1:{port}: {e}"),
-            )
-            .help("choose another port with --port")
+        .map_err(|e| LocalError::CannotListen {
+            port,
+            why: crate::error::describe_io(&e),
         })?;
     let state = Arc::new(State {
         prepared,
@@ -75,20 +90,34 @@ pub async fn serve(prepared: Prepared, port: u16, ui: &Ui) -> Result<()> {
     let supervisor = {
         let state = state.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_millis(200));
+            // Memory is watched as often as `local invoke` watches it; a dead bootstrap is
+            // restarted on the slower beat.
+            let mut tick = tokio::time::interval(Duration::from_millis(10));
+            let mut ticks: u64 = 0;
             loop {
                 tick.tick().await;
-                if let Err(error) = state.address().await {
+                ticks += 1;
+                if let Some(used) = state.over_memory().await {
+                    let limit = state.prepared.settings.memory_mb;
+                    state
+                        .kill(&format!(
+                            "the function used {used:.1} MB, over its {limit} MB"
+                        ))
+                        .await;
+                }
+                if ticks.is_multiple_of(20)
+                    && let Err(error) = state.address().await
+                {
                     state.ui.error(&error);
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }
         })
     };
-    // A supervisor stops a service with SIGTERM: stop the bootstrap as on Ctrl-C.
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .map_err(|e| Error::new(ErrorKind::Io, format!("could not listen for SIGTERM: {e}")))?;
+    // Ctrl-C, or a supervisor's SIGTERM, stops the bootstrap with the emulator.
+    let _deferred = crate::interrupt::Guard::new();
+    let interrupted = crate::interrupt::wait();
+    tokio::pin!(interrupted);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -105,8 +134,10 @@ pub async fn serve(prepared: Prepared, port: u16, ui: &Ui) -> Result<()> {
                         .await;
                 });
             }
-            _ = tokio::signal::ctrl_c() => break,
-            _ = terminate.recv() => break,
+            () = &mut interrupted => {
+                crate::interrupt::handled();
+                break;
+            }
         }
     }
     supervisor.abort();
@@ -176,10 +207,15 @@ async fn exchange(state: &State, request: Request<Incoming>, id: &str) -> Respon
         &target,
         body,
     );
-    // docs/platform.md#the-http-protocol: clients may not send x-fc-* headers; FC's own replace them.
+    // docs/platform.md#the-http-protocol: clients may not send x-fc-* headers; FC's own replace
+    // them. The Host header is the client's, as FC passes it on.
     for (name, value) in &parts.headers {
         let name_text = name.as_str();
-        if name_text.starts_with("x-fc-") || name_text == "host" {
+        if name_text.starts_with("x-fc-") {
+            continue;
+        }
+        if name == hyper::header::HOST {
+            forwarded.headers_mut().insert(name.clone(), value.clone());
             continue;
         }
         forwarded.headers_mut().append(name.clone(), value.clone());
@@ -195,7 +231,7 @@ async fn exchange(state: &State, request: Request<Incoming>, id: &str) -> Respon
             );
         }
     };
-    let timeout = Duration::from_secs_f64(settings.timeout_s.max(0.001));
+    let timeout = settings.timeout();
     let answer = match tokio::time::timeout(timeout, instance::send(address, forwarded)).await {
         Ok(Ok(answer)) => answer,
         Ok(Err(reason)) => {
@@ -203,6 +239,8 @@ async fn exchange(state: &State, request: Request<Incoming>, id: &str) -> Respon
         }
         Err(_) => {
             let message = format!("Function timed out after {} seconds", settings.timeout_s);
+            // The request would run on inside the process: FC ends the instance.
+            state.kill(&format!("request {id} timed out")).await;
             return json_error(StatusCode::GATEWAY_TIMEOUT, "FunctionTimeout", &message, id);
         }
     };

@@ -187,25 +187,26 @@ pub struct Package {
 
 /// The timestamp every entry gets: `SOURCE_DATE_EPOCH` when set, else the zip epoch.
 pub fn entry_time() -> Result<DosTime> {
+    Ok(source_date_epoch()?.map_or(DosTime::EPOCH, dos_time))
+}
+
+/// `SOURCE_DATE_EPOCH` in seconds, when it is set: the one time reproducible outputs carry.
+pub fn source_date_epoch() -> Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) => {
-            let seconds: i64 = value
-                .trim()
-                .parse()
-                .map_err(|_| PackError::SourceDateEpoch {
-                    value: value.clone(),
-                })?;
-            Ok(dos_time(seconds))
-        }
-        Err(_) => Ok(DosTime::EPOCH),
+        Ok(value) => value
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| PackError::SourceDateEpoch { value }.into()),
+        Err(_) => Ok(None),
     }
 }
 
-/// A Unix time as a zip (DOS) timestamp, clamped to the range zip can store.
-fn dos_time(seconds: i64) -> DosTime {
+/// A Unix time as a calendar date and time of day in UTC: (year, month, day, hour, minute,
+/// second). Civil-from-days (proleptic Gregorian), as in Howard Hinnant's date algorithms.
+pub fn civil_time(seconds: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = seconds.div_euclid(86_400);
     let secs = seconds.rem_euclid(86_400);
-    // Civil-from-days (proleptic Gregorian), as in Howard Hinnant's date algorithms.
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -215,6 +216,19 @@ fn dos_time(seconds: i64) -> DosTime {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        month as u32,
+        day as u32,
+        (secs / 3600) as u32,
+        (secs / 60 % 60) as u32,
+        (secs % 60) as u32,
+    )
+}
+
+/// A Unix time as a zip (DOS) timestamp, clamped to the range zip can store.
+fn dos_time(seconds: i64) -> DosTime {
+    let (year, month, day, hour, minute, second) = civil_time(seconds);
     if year < 1980 {
         return DosTime::EPOCH;
     }
@@ -225,9 +239,9 @@ fn dos_time(seconds: i64) -> DosTime {
         year as u16,
         month as u8,
         day as u8,
-        (secs / 3600) as u8,
-        (secs / 60 % 60) as u8,
-        (secs % 60) as u8,
+        hour as u8,
+        minute as u8,
+        second as u8,
     )
 }
 

@@ -1,7 +1,9 @@
 //! Throwaway crates and the real `cargo-fc` binary, for end-to-end tests.
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
+pub mod fake_fc;
 pub mod fixture;
+pub mod registry;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -21,20 +23,76 @@ pub fn tool_path() -> OsString {
     std::env::join_paths(paths).expect("PATH entries are joinable")
 }
 
-fn under_ci() -> bool {
+pub fn under_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
 }
 
-/// Whether the zig builder's tools are here. Under CI their absence fails the test; elsewhere
-/// the test says loudly that it is skipped.
+/// Says that the calling test cannot run here, and why. Under CI that fails the test. Elsewhere
+/// the test returns as a pass would, so the skip is also written to `<target>/tmp/skipped/`,
+/// which `scripts/test` lists after the summary: a skipped suite must not read as a green one.
+#[track_caller]
+pub fn skip(reason: &str) {
+    assert!(!under_ci(), "cannot run under CI: {reason}");
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("unnamed test")
+        .to_string();
+    eprintln!("SKIPPED: {test}: {reason}");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("skipped");
+    let file: String = format!("{}::{test}", env!("CARGO_CRATE_NAME"))
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_-.:".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join(file), format!("{reason}\n"));
+    }
+}
+
+/// Whether the zig builder's tools are here; if not, the test is skipped (see [`skip`]).
 pub fn zig_available() -> bool {
     let found = which::which_in("cargo-zigbuild", Some(tool_path()), repo_root()).is_ok();
     if !found {
-        let message = "cargo-zigbuild is not installed: run scripts/install-tools";
-        assert!(!under_ci(), "{message}");
-        eprintln!("SKIPPED: {message}");
+        skip("cargo-zigbuild is not installed: run scripts/install-tools");
     }
     found
+}
+
+/// Whether a Docker engine answers the docker CLI; if not, the test is skipped (see [`skip`]).
+pub fn engine_available() -> bool {
+    let answers = Command::new("docker")
+        .args(["version", "--format", "{{.Server.Version}}"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !answers {
+        skip("no Docker engine answers the docker CLI");
+    }
+    answers
+}
+
+/// A statically linked executable that exits 0, built here once with gcc: a bootstrap that
+/// verifies for every runtime whatever this host's glibc is (the host's own programs need the
+/// host's glibc version, which says nothing about FC's).
+pub fn static_bootstrap() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("static-bootstrap");
+    let executable = dir.join(format!("true-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let source = dir.join(format!("true-{}.c", std::process::id()));
+    std::fs::write(&source, "int main(void) { return 0; }\n").expect("write");
+    let status = Command::new("gcc")
+        .args(["-static", "-O2", "-o"])
+        .arg(&executable)
+        .arg(&source)
+        .status()
+        .expect("gcc runs");
+    assert!(status.success(), "gcc -static failed");
+    executable
 }
 
 /// A cargo package in a temporary folder.

@@ -137,6 +137,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
         }
         'cargo-fc;fc;new' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Folder to create (default: ./NAME); it must not exist')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Make an event function for this trigger: a handler typed for its event, a test that feeds it a sample, and the trigger in template.yml and s.yaml')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')
@@ -193,6 +194,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--container-image', '--container-image', [CompletionResultType]::ParameterName, 'With --container, run this image (pulled if absent) instead of making the function''s')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Read the event from this file')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The event itself (default: standard input when it is not a terminal, else empty)')
+            [CompletionResult]::new('--example', '--example', [CompletionResultType]::ParameterName, 'Send a sample event cargo fc carries: oss, timer, sls, mns, cdn, tablestore, http, apigw, eventbridge, …; `list` lists them all')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')

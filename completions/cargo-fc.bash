@@ -1153,7 +1153,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__fc__subcmd__fc__subcmd__local__subcmd__invoke)
-            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --event --data --tail --non-web --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --event --data --example --tail --non-web --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1220,6 +1220,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --example)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1353,7 +1357,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__fc__subcmd__fc__subcmd__new)
-            opts="-v -q -p -h -V --http --initializer --container --path --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-v -q -p -h -V --http --initializer --container --path --event --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1361,6 +1365,10 @@ _cargo__fc() {
             case "${prev}" in
                 --path)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -W "oss timer sls mns cdn tablestore http apigw eventbridge" -- "${cur}"))
                     return 0
                     ;;
                 --color)

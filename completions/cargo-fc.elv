@@ -130,6 +130,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
         }
         &'cargo-fc;fc;new'= {
             cand --path 'Folder to create (default: ./NAME); it must not exist'
+            cand --event 'Make an event function for this trigger: a handler typed for its event, a test that feeds it a sample, and the trigger in template.yml and s.yaml'
             cand --color 'When to colour output'
             cand --manifest-path 'Path to the Cargo.toml of the package or workspace'
             cand -p 'Package to work on (repeatable; default: the current package, or the workspace''s default members)'
@@ -184,6 +185,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand --container-image 'With --container, run this image (pulled if absent) instead of making the function''s'
             cand --event 'Read the event from this file'
             cand --data 'The event itself (default: standard input when it is not a terminal, else empty)'
+            cand --example 'Send a sample event cargo fc carries: oss, timer, sls, mns, cdn, tablestore, http, apigw, eventbridge, …; `list` lists them all'
             cand --color 'When to colour output'
             cand --manifest-path 'Path to the Cargo.toml of the package or workspace'
             cand -p 'Package to work on (repeatable; default: the current package, or the workspace''s default members)'

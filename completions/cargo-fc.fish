@@ -124,6 +124,15 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from pack" -s V -l version -d 'Print version'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from new" -l path -d 'Folder to create (default: ./NAME); it must not exist' -r -F
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from new" -l event -d 'Make an event function for this trigger: a handler typed for its event, a test that feeds it a sample, and the trigger in template.yml and s.yaml' -r -f -a "oss\t'OSS object notifications'
+timer\t'A schedule'
+sls\t'Simple Log Service (SLS) logstore data'
+mns\t'MNS topic messages'
+cdn\t'CDN events'
+tablestore\t'Tablestore row changes'
+http\t'An FC 3.0 HTTP trigger, the request handed over as an event'
+apigw\t'API Gateway requests'
+eventbridge\t'EventBridge events (OSS through the default bus)'"
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from new" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stderr is a terminal and `NO_COLOR` is not set'
 always\t''
 never\t''"

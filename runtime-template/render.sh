@@ -6,6 +6,8 @@
 # Copies the crate to DEST, renders Cargo.toml.tmpl and README.md.tmpl with NAME in place of
 # {{name}}, and, when VARIANT is given (initializer, http, http_initializer), uses
 # variants/VARIANT.rs as src/main.rs. The template's own scripts and variants are not copied.
+# DEST/.cargo/config.toml points cargo at this repository's fc-runtime/, as `cargo fc new`
+# points it at the copy in its data directory.
 set -eu
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
@@ -25,14 +27,18 @@ case $name in
 esac
 
 template=$(cd "$(dirname "$0")" && pwd)
+runtime=$(cd "$template/../fc-runtime" && pwd)
+version=$(sed -n 's/^version = "\([0-9]*\.[0-9]*\)\..*"$/\1/p' "$runtime/Cargo.toml" | head -n 1)
+case $version in 0.*) ;; *) version=${version%%.*} ;; esac
 if [ -n "$variant" ] && [ ! -f "$template/variants/$variant.rs" ]; then
     echo "$0: no such variant: $variant" >&2
     exit 2
 fi
 
-mkdir -p "$dest"
-cp -R "$template/src" "$template/tests" "$template/.gitignore" "$dest/"
-sed "s/{{name}}/$name/g" "$template/Cargo.toml.tmpl" >"$dest/Cargo.toml"
+mkdir -p "$dest/.cargo"
+cp -R "$template/src" "$template/.gitignore" "$dest/"
+sed "s/{{name}}/$name/g; s/{{fc_runtime}}/$version/g" "$template/Cargo.toml.tmpl" >"$dest/Cargo.toml"
+printf '[patch.crates-io]\nfc-runtime = { path = "%s" }\n' "$runtime" >"$dest/.cargo/config.toml"
 sed "s/{{name}}/$name/g" "$template/README.md.tmpl" >"$dest/README.md"
 if [ -n "$variant" ]; then
     cp "$template/variants/$variant.rs" "$dest/src/main.rs"

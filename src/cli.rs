@@ -240,6 +240,9 @@ pub struct NewArgs {
     /// Folder to create (default: ./NAME); it must not exist.
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
+    /// Make an event function for this trigger: a handler typed for its event, a test that feeds it a sample, and the trigger in template.yml and s.yaml.
+    #[arg(long, value_enum, value_name = "TRIGGER", conflicts_with_all = ["http", "initializer"])]
+    pub event: Option<crate::events::EventKind>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -294,6 +297,9 @@ pub struct LocalInvokeArgs {
     /// The event itself (default: standard input when it is not a terminal, else empty).
     #[arg(long, value_name = "STRING")]
     pub data: Option<String>,
+    /// Send a sample event cargo fc carries: oss, timer, sls, mns, cdn, tablestore, http, apigw, eventbridge, …; `list` lists them all.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["event", "data"])]
+    pub example: Option<String>,
     /// Also print the base64 `x-fc-log-result` FC returns to a client asking for the log tail.
     #[arg(long)]
     pub tail: bool,

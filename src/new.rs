@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, DirEntry, include_dir};
 
 use crate::error::{Error, Result};
+use crate::events::EventKind;
 use crate::platform;
+use crate::runtime_source::{self, RuntimeSource};
 use crate::ui::Ui;
 
 static TEMPLATE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/runtime-template");
 
 /// Files of the template that are for developing the template itself, not for a new function.
-const TEMPLATE_ONLY: &[&str] = &["render.sh", "check.sh", "cold-start.py", "variants"];
+const TEMPLATE_ONLY: &[&str] = &["render.sh", "check.sh", "variants"];
 
 /// What kind of function to scaffold.
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,6 +25,8 @@ pub struct Shape {
     pub initializer: bool,
     /// A custom-container function: the templates name an image (`pack --container`), not a zip.
     pub container: bool,
+    /// An event function for this trigger (neither `http` nor `initializer` then).
+    pub event: Option<EventKind>,
 }
 
 /// The image a new custom-container function's templates name, for its owner to point at their
@@ -35,12 +39,15 @@ fn container_image(name: &str) -> String {
 }
 
 impl Shape {
-    fn variant(self) -> Option<&'static str> {
+    fn variant(self) -> Option<String> {
+        if let Some(kind) = self.event {
+            return Some(kind.variant());
+        }
         match (self.http, self.initializer) {
             (false, false) => None,
-            (false, true) => Some("variants/initializer.rs"),
-            (true, false) => Some("variants/http.rs"),
-            (true, true) => Some("variants/http_initializer.rs"),
+            (false, true) => Some("variants/initializer.rs".to_owned()),
+            (true, false) => Some("variants/http.rs".to_owned()),
+            (true, true) => Some("variants/http_initializer.rs".to_owned()),
         }
     }
 }
@@ -70,7 +77,11 @@ pub fn create(name: &str, dir: &Path, shape: Shape, ui: &Ui) -> Result<()> {
         .prefix(".cargo-fc-new-")
         .tempdir_in(&parent)
         .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
-    for (relative, contents) in render(name, shape) {
+    // The runtime crate is installed first: without it the project would not build.
+    let runtime = RuntimeSource::embedded();
+    let installed = runtime_source::install(&runtime, &runtime_source::data_dir()?)?;
+    let cargo_config = runtime_source::cargo_config(&runtime, &installed);
+    for (relative, contents) in render(name, shape, &cargo_config) {
         let path = staging.path().join(&relative);
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder).map_err(|e| Error::io("create", folder, e))?;
@@ -86,7 +97,7 @@ pub fn create(name: &str, dir: &Path, shape: Shape, ui: &Ui) -> Result<()> {
         return Err(Error::io("create", dir, error));
     }
     if let Some(membership) = membership {
-        if let Err(error) = membership.write() {
+        if let Err(error) = membership.write(&cargo_config) {
             let _ = std::fs::remove_dir_all(dir);
             return Err(error);
         }
@@ -98,19 +109,22 @@ pub fn create(name: &str, dir: &Path, shape: Shape, ui: &Ui) -> Result<()> {
             ),
         );
     }
+    let kind = match shape.event {
+        Some(trigger) => format!("{trigger}-triggered"),
+        None if shape.http => "HTTP".to_owned(),
+        None => "event".to_owned(),
+    };
     ui.status(
         "Created",
-        format!(
-            "{} function `{name}` in {}",
-            if shape.http { "HTTP" } else { "event" },
-            dir.display()
-        ),
+        format!("{kind} function `{name}` in {}", dir.display()),
     );
     Ok(())
 }
 
-/// Every file of the new crate: relative path → contents.
-pub fn render(name: &str, shape: Shape) -> Vec<(PathBuf, Vec<u8>)> {
+/// Every file of the new crate: relative path → contents. `cargo_config` is its
+/// `.cargo/config.toml`, which tells cargo where fc-runtime is.
+pub fn render(name: &str, shape: Shape, cargo_config: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let requirement = RuntimeSource::embedded().requirement();
     let mut files = Vec::new();
     collect(&TEMPLATE, &mut files);
     let mut rendered: Vec<(PathBuf, Vec<u8>)> = files
@@ -119,14 +133,14 @@ pub fn render(name: &str, shape: Shape) -> Vec<(PathBuf, Vec<u8>)> {
         .map(|(path, contents)| match path.to_str() {
             Some(p) if p.ends_with(".tmpl") => (
                 PathBuf::from(p.trim_end_matches(".tmpl")),
-                substitute(contents, name),
+                substitute(contents, name, &requirement),
             ),
             _ => (path, contents.to_vec()),
         })
         .collect();
     if let Some(variant) = shape.variant() {
         let main = TEMPLATE
-            .get_file(variant)
+            .get_file(&variant)
             .expect("every variant is in the template")
             .contents()
             .to_vec();
@@ -135,6 +149,13 @@ pub fn render(name: &str, shape: Shape) -> Vec<(PathBuf, Vec<u8>)> {
                 *contents = main.clone();
             }
         }
+    }
+    rendered.push((
+        ".cargo/config.toml".into(),
+        cargo_config.as_bytes().to_vec(),
+    ));
+    if let Some(kind) = shape.event {
+        rendered.push((kind.sample_path().into(), kind.example().payload.to_vec()));
     }
     rendered.push((
         "template.yml".into(),
@@ -156,9 +177,10 @@ fn collect<'a>(dir: &'a Dir<'a>, files: &mut Vec<(PathBuf, &'a [u8])>) {
     }
 }
 
-fn substitute(contents: &[u8], name: &str) -> Vec<u8> {
+fn substitute(contents: &[u8], name: &str, runtime_requirement: &str) -> Vec<u8> {
     String::from_utf8_lossy(contents)
         .replace("{{name}}", name)
+        .replace("{{fc_runtime}}", runtime_requirement)
         .into_bytes()
 }
 
@@ -205,6 +227,9 @@ fn fun_template(name: &str, shape: Shape) -> String {
         text.push_str(
             "        Initializer: index.initializer\n        InitializationTimeout: 10\n",
         );
+    }
+    if let Some(kind) = shape.event {
+        text.push_str(kind.fun_events());
     }
     if shape.http {
         text.push_str(
@@ -262,6 +287,9 @@ fn serverless_devs_template(name: &str, shape: Shape) -> String {
                  timeout: 10\n",
         );
     }
+    if let Some(kind) = shape.event {
+        text.push_str(kind.fc3_triggers());
+    }
     if shape.http {
         text.push_str(
             "      triggers:\n        \
@@ -284,15 +312,37 @@ struct Membership {
 }
 
 impl Membership {
-    /// Replaces the manifest, atomically.
-    fn write(&self) -> Result<()> {
-        let partial = self.manifest.with_extension("toml.cargo-fc-partial");
-        std::fs::write(&partial, &self.text).map_err(|e| Error::io("write", &partial, e))?;
-        std::fs::rename(&partial, &self.manifest).map_err(|e| {
-            let _ = std::fs::remove_file(&partial);
-            Error::io("write", &self.manifest, e)
-        })
+    /// Replaces the manifest, atomically, and makes the workspace build fc-runtime from cargo
+    /// fc's copy: cargo reads `.cargo/config.toml` from where it runs, the workspace root, not
+    /// from a member's folder.
+    fn write(&self, cargo_config: &str) -> Result<()> {
+        replace(&self.manifest, &self.text)?;
+        let config = self.root.join(".cargo").join("config.toml");
+        let existing = std::fs::read_to_string(&config).unwrap_or_default();
+        if !existing.contains("fc-runtime") {
+            let dir = config.parent().expect("a config path has a parent");
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+            let separator = if existing.is_empty() || existing.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
+            replace(&config, &format!("{existing}{separator}{cargo_config}"))?;
+        }
+        Ok(())
     }
+}
+
+/// Replaces a file's text atomically.
+fn replace(path: &Path, text: &str) -> Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".cargo-fc-partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, text).map_err(|e| Error::io("write", &partial, e))?;
+    std::fs::rename(&partial, path).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        Error::io("write", path, e)
+    })
 }
 
 /// The workspace above `dir` that does not list it yet, with its manifest's new text; `None`
@@ -445,7 +495,7 @@ mod tests {
 
     #[test]
     fn the_manifest_names_the_package_and_template_tooling_stays_behind() {
-        let files = render("hello", Shape::default());
+        let files = render("hello", Shape::default(), "# config\n");
         let manifest = file(&files, "Cargo.toml");
         assert!(manifest.contains("name = \"hello\""), "{manifest}");
         assert!(!manifest.contains("{{name}}"));
@@ -456,6 +506,15 @@ mod tests {
         );
         assert!(file(&files, "README.md").contains("# hello"));
         assert!(file(&files, ".gitignore").contains("/target"));
+        assert!(
+            manifest.contains("fc-runtime = \"0.1\""),
+            "the runtime is a dependency by version: {manifest}"
+        );
+        assert_eq!(file(&files, ".cargo/config.toml"), "# config\n");
+        assert!(
+            files.iter().all(|(p, _)| !p.starts_with("src/fc")),
+            "no runtime source in the project"
+        );
     }
 
     #[test]
@@ -466,7 +525,9 @@ mod tests {
                 http: true,
                 initializer: true,
                 container: false,
+                event: None,
             },
+            "",
         );
         assert_eq!(
             file(&http, "src/main.rs"),
@@ -485,7 +546,7 @@ mod tests {
         let s = file(&http, "s.yaml");
         assert!(s.contains("code: ./target/fc/web.zip"), "{s}");
         assert!(s.contains("triggerType: http"), "{s}");
-        let event = render("ev", Shape::default());
+        let event = render("ev", Shape::default(), "");
         assert!(!file(&event, "template.yml").contains("Events"));
     }
 
@@ -497,6 +558,7 @@ mod tests {
                 container: true,
                 ..Shape::default()
             },
+            "",
         );
         let image = "registry.cn-hangzhou.aliyuncs.com/your-namespace/hello-img:0.1.0";
         for (path, key) in [("s.yaml", "image"), ("template.yml", "Image")] {
@@ -507,6 +569,31 @@ mod tests {
             let found =
                 crate::check::check_source(path, text, &crate::check::Expectations::default());
             assert!(found.is_empty(), "{path}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn an_event_shape_writes_its_handler_sample_and_trigger() {
+        use clap::ValueEnum as _;
+        for &kind in EventKind::value_variants() {
+            let shape = Shape {
+                event: Some(kind),
+                ..Shape::default()
+            };
+            let files = render("ev", shape, "");
+            let main = file(&files, "src/main.rs");
+            let sample = kind.sample_path();
+            assert!(
+                main.contains(&format!("../{sample}")),
+                "{kind}: the test reads its sample\n{main}"
+            );
+            let (_, written) = files
+                .iter()
+                .find(|(p, _)| p == Path::new(&sample))
+                .unwrap_or_else(|| panic!("{kind}: no {sample}"));
+            assert_eq!(written, kind.example().payload);
+            assert!(file(&files, "template.yml").contains(kind.fun_events()));
+            assert!(file(&files, "s.yaml").contains(kind.fc3_triggers()));
         }
     }
 }

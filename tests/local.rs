@@ -8,6 +8,7 @@ use std::process::Output;
 use std::time::Duration;
 
 use base64::Engine;
+use clap::ValueEnum as _;
 use support::fixture::*;
 use support::*;
 
@@ -713,4 +714,52 @@ fn local_start_enforces_the_memory_size_as_local_invoke_does() {
     );
     let reply = trigger.request("GET", "/", &[], "");
     assert_eq!(reply.status, 200, "{}", reply.text());
+}
+
+#[test]
+fn examples_send_the_samples_cargo_fc_carries_byte_for_byte() {
+    let Some(fixture) = fixture() else { return };
+    // Listing needs no package: it answers before anything is built or run.
+    let output = fixture.cargo_fc(&["local", "invoke", "--example", "list"], LIMIT);
+    assert_success(&output);
+    let listing = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        listing.lines().count(),
+        cargo_fc::events::EXAMPLES.len(),
+        "{listing}"
+    );
+    for kind in cargo_fc::events::EventKind::value_variants() {
+        let kind = kind.name();
+        assert!(
+            listing
+                .lines()
+                .any(|line| line.split_whitespace().next() == Some(kind)),
+            "{kind} is not listed:\n{listing}"
+        );
+    }
+
+    let _lock = fixture.local_lock();
+    for name in ["oss", "tablestore", "mns-stream-text"] {
+        let output = invoke(fixture, RAW, &["--example", name]);
+        assert_success(&output);
+        let expected: String = cargo_fc::events::example(name)
+            .unwrap()
+            .payload
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            expected,
+            "{name}: the function received other bytes"
+        );
+    }
+
+    let output = invoke(fixture, RAW, &["--example", "osss"]);
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    let text = stderr(&output);
+    assert!(
+        text.contains("no sample event `osss`") && text.contains("did you mean `oss`?"),
+        "{text}"
+    );
 }

@@ -35,6 +35,12 @@ fn new_inside_a_workspace_adds_the_package_to_its_members() {
         manifest.contains("members = [\"existing\", \"functions/hello\"]"),
         "{manifest}"
     );
+    // Cargo runs from the workspace root, so that is where the runtime crate's patch goes.
+    let config = std::fs::read_to_string(root.path().join(".cargo/config.toml")).unwrap();
+    assert!(
+        config.contains("[patch.crates-io]") && config.contains("fc-runtime"),
+        "{config}"
+    );
     // cargo itself sees the new member.
     let metadata = std::process::Command::new("cargo")
         .args([

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use cargo_fc::platform::SymbolVersion;
 use cargo_fc::verify::{self, Family};
+use clap::ValueEnum as _;
 use support::fixture::*;
 use support::*;
 
@@ -20,6 +21,10 @@ struct Bootstrap {
 
 impl Bootstrap {
     fn start(fixture: &Fixture) -> Bootstrap {
+        Bootstrap::start_with(fixture, &[])
+    }
+
+    fn start_with(fixture: &Fixture, env: &[(&str, &str)]) -> Bootstrap {
         let port = free_port();
         let mut command = Command::new(fixture.bootstrap(FIXTURE));
         command
@@ -31,7 +36,8 @@ impl Bootstrap {
                 fixture.dir.join("target/fc").join(FIXTURE),
             )
             .env("FC_FUNCTION_NAME", FIXTURE)
-            .env("FIXTURE_GREETING", "direct");
+            .env("FIXTURE_GREETING", "direct")
+            .envs(env.iter().copied());
         let mut bootstrap = Bootstrap {
             process: ProcessGuard::spawn(command, libc::SIGKILL),
             port,
@@ -134,8 +140,8 @@ fn generated_crate_passes_its_own_tests() {
         .env_remove("RUSTFLAGS");
     let output = run_bounded(test, Duration::from_secs(15 * 60));
     assert!(output.status.success(), "{}", describe(&output));
-    // The template's tests ran: the runtime's unit tests, main.rs's, tests/server.rs and the
-    // doctests (the fixture's bin has none: its result line says 0 passed).
+    // The handler's tests in main.rs ran; the runtime's own tests belong to fc-runtime, a
+    // dependency, and do not run here (the fixture's bin has none: its line says 0 passed).
     let out = String::from_utf8_lossy(&output.stdout);
     let passed: Vec<usize> = out
         .lines()
@@ -144,9 +150,13 @@ fn generated_crate_passes_its_own_tests() {
         .collect();
     assert_eq!(
         passed.iter().filter(|&&n| n > 0).count(),
-        4,
-        "expected 4 test targets with tests: {passed:?}\n{out}"
+        1,
+        "expected 1 test target with tests: {passed:?}\n{out}"
     );
+    // No runtime source in the project: fc-runtime comes from cargo fc's data directory.
+    assert!(!fixture.dir.join("src/fc").exists());
+    let config = std::fs::read_to_string(fixture.dir.join(".cargo/config.toml")).unwrap();
+    assert!(config.contains("[patch.crates-io]"), "{config}");
     assert!(!out.contains("FAILED"), "{out}");
 }
 
@@ -174,35 +184,42 @@ fn every_shape_of_new_passes_fmt_and_its_own_tests() {
             "{name}"
         );
         assert_eq!(
-            main.contains("fc::run_http(") || main.contains(".http(handler)"),
+            main.contains("fc_runtime::run_http(") || main.contains(".http(handler)"),
             flags.contains(&"--http"),
             "{name}"
         );
-        // The shared runtime is tested once in `generated_crate_passes_its_own_tests`; here
-        // each main.rs is, with the fixture's target folder so that only it compiles.
-        for args in [
-            &["fmt", "--check"][..],
-            &["test", "--quiet", "--bin", name][..],
-        ] {
-            let mut cargo = Command::new("cargo");
-            cargo
-                .args(args)
-                .current_dir(&dir)
-                .env("PATH", tool_path())
-                .env("CARGO_TARGET_DIR", fixture.dir.join("target"))
-                .env_remove("RUSTFLAGS");
-            let output = run_bounded(cargo, Duration::from_secs(10 * 60));
-            assert!(
-                output.status.success(),
-                "{name}: cargo {args:?}\n{}",
-                describe(&output)
-            );
-            if args[0] == "test" {
-                let out = String::from_utf8_lossy(&output.stdout);
-                assert!(!out.contains("test result: ok. 0 passed"), "{name}: {out}");
-            }
-        }
+        let tested = fmt_and_test(fixture, &dir, name);
+        assert!(
+            !tested.contains("test result: ok. 0 passed"),
+            "{name}: {tested}"
+        );
     }
+}
+
+/// `cargo fmt --check` and `cargo test --bin NAME` in a crate made by `cargo fc new`, in the
+/// fixture's target folder so that only the new bin compiles; returns the tests' output.
+fn fmt_and_test(fixture: &Fixture, dir: &std::path::Path, name: &str) -> String {
+    let mut out = String::new();
+    for args in [
+        &["fmt", "--check"][..],
+        &["test", "--quiet", "--bin", name][..],
+    ] {
+        let mut cargo = Command::new("cargo");
+        cargo
+            .args(args)
+            .current_dir(dir)
+            .env("PATH", tool_path())
+            .env("CARGO_TARGET_DIR", fixture.dir.join("target"))
+            .env_remove("RUSTFLAGS");
+        let output = run_bounded(cargo, Duration::from_secs(10 * 60));
+        assert!(
+            output.status.success(),
+            "{name}: cargo {args:?}\n{}",
+            describe(&output)
+        );
+        out = String::from_utf8_lossy(&output.stdout).into_owned();
+    }
+    out
 }
 
 #[test]
@@ -389,4 +406,109 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
         .expect("the process exits after draining");
     assert_eq!(status.code(), Some(0), "{status}");
     bootstrap.log_through("FC Invoke End RequestId: slow-1");
+}
+
+#[test]
+fn a_panic_backtrace_names_the_functions_code_not_libc() {
+    let Some(fixture) = fixture() else { return };
+    let bootstrap = Bootstrap::start_with(fixture, &[("RUST_BACKTRACE", "1")]);
+    let reply = bootstrap.invoke("bt-1", r#"{"action":"panic","text":"boom"}"#);
+    assert_fc_error(&reply, "Panic", "fixture panic: boom");
+    let trace: Vec<String> = reply.json()["stackTrace"]
+        .as_array()
+        .expect("a stackTrace")
+        .iter()
+        .map(|frame| frame.as_str().expect("a string").to_owned())
+        .collect();
+    assert!(
+        trace[0].starts_with("at ") && trace[0].contains("fixture.rs:"),
+        "{trace:?}"
+    );
+    // The release build is stripped: the function's own frames have no names, and the C
+    // library's (which has them) are not the function's.
+    for frame in &trace {
+        for libc in ["clone", "start_thread", "__libc_start", "<unknown>"] {
+            assert!(!frame.contains(libc), "{libc} in {trace:?}");
+        }
+    }
+}
+
+/// Runs the template's own function (a bin of the fixture) once, as a custom container in
+/// non-web mode runs it.
+fn run_container_event(fixture: &Fixture, event: &str) -> std::process::Output {
+    let mut command = Command::new(fixture.bootstrap(PACKAGE));
+    command
+        .env_clear()
+        .env("FC_CUSTOM_CONTAINER_EVENT", event)
+        .env("FC_REQUEST_ID", "container-1")
+        // A port nobody could serve on: the process must not try.
+        .env("FC_SERVER_PORT", "1");
+    run_bounded(command, Duration::from_secs(30))
+}
+
+#[test]
+fn a_container_event_writes_the_result_alone_to_stdout() {
+    let Some(fixture) = fixture() else { return };
+    let output = run_container_event(fixture, r#"{"name":"container"}"#);
+    assert!(output.status.success(), "{}", describe(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        r#"{"message":"Hello, container!"}"#,
+        "stdout carries the result byte for byte"
+    );
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("FC Invoke Start RequestId: container-1"),
+        "{log}"
+    );
+    assert!(
+        log.contains("container-1 [INFO] greeting container"),
+        "{log}"
+    );
+
+    // An empty variable is an event too (an empty one, which this handler cannot read): the
+    // process answers it and exits rather than starting a server.
+    let output = run_container_event(fixture, "");
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not the error's JSON ({e}): {}",
+            describe(&output)
+        )
+    });
+    assert_eq!(error["errorType"], "InvalidEvent", "{error}");
+}
+
+#[test]
+fn every_event_kind_of_new_passes_its_own_tests_and_check() {
+    let Some(fixture) = fixture() else { return };
+    let scratch = tempfile::Builder::new()
+        .prefix("cargo-fc-events-")
+        .tempdir()
+        .unwrap();
+    for kind in cargo_fc::events::EventKind::value_variants() {
+        let kind = kind.name();
+        let name = format!("on-{kind}");
+        let dir = scratch.path().join(&name);
+        let mut new = cargo_fc();
+        new.args(["new", &name, "--event", kind, "--path"])
+            .arg(&dir);
+        let output = run_bounded(new, Duration::from_secs(60));
+        assert_success(&output);
+        assert!(
+            std::fs::read_dir(dir.join("events")).unwrap().count() == 1,
+            "{kind}: one sample event"
+        );
+        // The deployment templates pass cargo fc's own check, warnings included.
+        let mut check = cargo_fc();
+        check.args(["check", "--deny-warnings"]).current_dir(&dir);
+        let output = run_bounded(check, Duration::from_secs(60));
+        assert!(output.status.success(), "{kind}: {}", describe(&output));
+        // The handler's test, which feeds it the sample, passes.
+        let tested = fmt_and_test(fixture, &dir, &name);
+        assert!(
+            tested.contains("test result: ok. 1 passed"),
+            "{kind}: {tested}"
+        );
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use fc::{Context, Json};
+use fc_runtime::{Context, Json};
 use serde::{Deserialize, Serialize};
 
 /// The event this function expects.
@@ -20,9 +20,15 @@ struct Response {
 }
 
 /// Called once per event. An `Err` (or a panic) is reported to FC as a failed invocation.
-async fn handler(Json(request): Json<Request>, ctx: Context) -> Result<Json<Response>, fc::Error> {
+async fn handler(
+    Json(request): Json<Request>,
+    ctx: Context,
+) -> Result<Json<Response>, fc_runtime::Error> {
     if request.name.trim().is_empty() {
-        return Err(fc::Error::new("InvalidName", "`name` must not be empty"));
+        return Err(fc_runtime::Error::new(
+            "InvalidName",
+            "`name` must not be empty",
+        ));
     }
     ctx.logger().info(format_args!("greeting {}", request.name));
     Ok(Json(Response {
@@ -31,7 +37,7 @@ async fn handler(Json(request): Json<Request>, ctx: Context) -> Result<Json<Resp
 }
 
 fn main() -> ExitCode {
-    fc::run(handler)
+    fc_runtime::run(handler)
 }
 
 #[cfg(test)]

@@ -2,13 +2,13 @@
 //!
 //! The path is relative to the trigger's base path and `x-fc-*` headers are removed; the
 //! request's details from FC are in the `Context`. To use a router instead (axum, or any hyper
-//! service), see `fc::Function::service`.
+//! service), see `fc_runtime::Function::service`.
 
 use std::process::ExitCode;
 
-use bytes::Bytes;
-use fc::{Context, Json};
-use http::{Method, Request, Response, StatusCode};
+use fc_runtime::bytes::Bytes;
+use fc_runtime::http::{Method, Request, Response, StatusCode};
+use fc_runtime::{Context, Json};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize)]
@@ -23,7 +23,10 @@ struct Greeting {
 
 /// Called once per HTTP request. An `Err` (or a panic) is reported to FC as a failed
 /// invocation; answer client mistakes with a 4xx response instead.
-async fn handler(request: Request<Bytes>, ctx: Context) -> Result<Response<String>, fc::Error> {
+async fn handler(
+    request: Request<Bytes>,
+    ctx: Context,
+) -> Result<Response<String>, fc_runtime::Error> {
     ctx.logger().info(format_args!(
         "{} {}",
         request.method(),
@@ -52,14 +55,17 @@ fn greeting(name: &str) -> Json<Greeting> {
     })
 }
 
-fn json(status: StatusCode, Json(body): &Json<Greeting>) -> Result<Response<String>, fc::Error> {
+fn json(
+    status: StatusCode,
+    Json(body): &Json<Greeting>,
+) -> Result<Response<String>, fc_runtime::Error> {
     Ok(Response::builder()
         .status(status)
         .header("content-type", "application/json")
         .body(serde_json::to_string(body)?)?)
 }
 
-fn text(status: StatusCode, body: String) -> Result<Response<String>, fc::Error> {
+fn text(status: StatusCode, body: String) -> Result<Response<String>, fc_runtime::Error> {
     Ok(Response::builder()
         .status(status)
         .header("content-type", "text/plain; charset=utf-8")
@@ -67,7 +73,7 @@ fn text(status: StatusCode, body: String) -> Result<Response<String>, fc::Error>
 }
 
 fn main() -> ExitCode {
-    fc::run_http(handler)
+    fc_runtime::run_http(handler)
 }
 
 #[cfg(test)]

@@ -4,14 +4,14 @@
 //!
 //! The path is relative to the trigger's base path and `x-fc-*` headers are removed; the
 //! request's details from FC are in the `Context`. To use a router instead (axum, or any hyper
-//! service), see `fc::Function::service`.
+//! service), see `fc_runtime::Function::service`.
 
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use bytes::Bytes;
-use fc::{Context, Json};
-use http::{Method, Request, Response, StatusCode};
+use fc_runtime::bytes::Bytes;
+use fc_runtime::http::{Method, Request, Response, StatusCode};
+use fc_runtime::{Context, Json};
 use serde::{Deserialize, Serialize};
 
 /// State prepared once by the initializer and shared by every request: clients, connection
@@ -23,7 +23,7 @@ struct State {
 static STATE: OnceLock<State> = OnceLock::new();
 
 /// Called once per instance. An `Err` (or a panic) makes FC retry it before the next request.
-async fn initialize(ctx: Context) -> Result<(), fc::Error> {
+async fn initialize(ctx: Context) -> Result<(), fc_runtime::Error> {
     ctx.logger().info("initializing");
     let greeting = std::env::var("GREETING").unwrap_or_else(|_| "Hello".to_owned());
     // A retry after a failure may find the state already set; keeping the first one is fine.
@@ -43,9 +43,12 @@ struct Greeting {
 
 /// Called once per HTTP request. An `Err` (or a panic) is reported to FC as a failed
 /// invocation; answer client mistakes with a 4xx response instead.
-async fn handler(request: Request<Bytes>, ctx: Context) -> Result<Response<String>, fc::Error> {
+async fn handler(
+    request: Request<Bytes>,
+    ctx: Context,
+) -> Result<Response<String>, fc_runtime::Error> {
     let Some(state) = STATE.get() else {
-        return Err(fc::Error::new(
+        return Err(fc_runtime::Error::new(
             "NotInitialized",
             "the initializer has not run: configure it for this function",
         ));
@@ -78,14 +81,17 @@ fn greeting(state: &State, name: &str) -> Json<Greeting> {
     })
 }
 
-fn json(status: StatusCode, Json(body): &Json<Greeting>) -> Result<Response<String>, fc::Error> {
+fn json(
+    status: StatusCode,
+    Json(body): &Json<Greeting>,
+) -> Result<Response<String>, fc_runtime::Error> {
     Ok(Response::builder()
         .status(status)
         .header("content-type", "application/json")
         .body(serde_json::to_string(body)?)?)
 }
 
-fn text(status: StatusCode, body: String) -> Result<Response<String>, fc::Error> {
+fn text(status: StatusCode, body: String) -> Result<Response<String>, fc_runtime::Error> {
     Ok(Response::builder()
         .status(status)
         .header("content-type", "text/plain; charset=utf-8")
@@ -93,7 +99,7 @@ fn text(status: StatusCode, body: String) -> Result<Response<String>, fc::Error>
 }
 
 fn main() -> ExitCode {
-    fc::Function::new()
+    fc_runtime::Function::new()
         .initializer(initialize)
         .http(handler)
         .run()

@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use fc::{Context, Json};
+use fc_runtime::{Context, Json};
 use serde::{Deserialize, Serialize};
 
 /// State prepared once by the initializer and shared by every invocation: clients, connection
@@ -18,7 +18,7 @@ struct State {
 static STATE: OnceLock<State> = OnceLock::new();
 
 /// Called once per instance. An `Err` (or a panic) makes FC retry it before the next event.
-async fn initialize(ctx: Context) -> Result<(), fc::Error> {
+async fn initialize(ctx: Context) -> Result<(), fc_runtime::Error> {
     ctx.logger().info("initializing");
     let greeting = std::env::var("GREETING").unwrap_or_else(|_| "Hello".to_owned());
     // A retry after a failure may find the state already set; keeping the first one is fine.
@@ -39,9 +39,12 @@ struct Response {
 }
 
 /// Called once per event. An `Err` (or a panic) is reported to FC as a failed invocation.
-async fn handler(Json(request): Json<Request>, ctx: Context) -> Result<Json<Response>, fc::Error> {
+async fn handler(
+    Json(request): Json<Request>,
+    ctx: Context,
+) -> Result<Json<Response>, fc_runtime::Error> {
     let Some(state) = STATE.get() else {
-        return Err(fc::Error::new(
+        return Err(fc_runtime::Error::new(
             "NotInitialized",
             "the initializer has not run: configure it for this function",
         ));
@@ -53,7 +56,7 @@ async fn handler(Json(request): Json<Request>, ctx: Context) -> Result<Json<Resp
 }
 
 fn main() -> ExitCode {
-    fc::Function::new()
+    fc_runtime::Function::new()
         .initializer(initialize)
         .event(handler)
         .run()

@@ -100,6 +100,14 @@ impl Layout {
         if let Some(bundle) = ca_bundle() {
             mounts.push(bind(&bundle, &bundle, true));
         }
+        // The fc-runtime copy that projects made by `cargo fc new` patch crates.io with, at the
+        // path their .cargo/config.toml names.
+        if let Ok(data) = crate::runtime_source::data_dir()
+            && data.is_dir()
+            && !data.starts_with(&self.workspace_root)
+        {
+            mounts.push(bind(&data, &data, true));
+        }
         if let Some(sysroot) = toolchain {
             mounts.push(bind(sysroot, sysroot, true));
         }

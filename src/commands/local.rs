@@ -3,6 +3,7 @@
 use crate::cli::{GlobalArgs, LocalArgs, LocalCommand, LocalCommon, PackArgs};
 use crate::container;
 use crate::error::{Interrupted, Result};
+use crate::events;
 use crate::interrupt;
 use crate::local::{self, ContainerRun, Overrides, Prepared};
 use crate::project::{self, ProjectError};
@@ -11,7 +12,16 @@ use crate::ui::Ui;
 pub fn run(global: &GlobalArgs, args: &LocalArgs, ui: &Ui) -> Result<()> {
     match &args.command {
         LocalCommand::Invoke(invoke) => {
-            let event = local::read_event(invoke.event.as_deref(), invoke.data.as_deref())?;
+            let event = match invoke.example.as_deref().map(events::request).transpose()? {
+                Some(events::ExampleRequest::List) => {
+                    print!("{}", events::listing());
+                    return Ok(());
+                }
+                Some(events::ExampleRequest::Payload(payload)) => {
+                    bytes::Bytes::from_static(payload)
+                }
+                None => local::read_event(invoke.event.as_deref(), invoke.data.as_deref())?,
+            };
             let prepared = prepare(global, &invoke.common, ui)?;
             // Dropping the invocation on Ctrl-C kills the bootstrap (or removes the container)
             // and removes a private code folder, as the guard defers the interrupt until then.

@@ -29,6 +29,19 @@ pub fn run(cli: FcCli) -> Result<()> {
         global.color,
         global.message_format,
     );
+    // A newer cargo fc brings a newer runtime crate: installing it beside the old one (a stamp
+    // file's look-up when it is there already) is what lets `cargo update -p fc-runtime`
+    // deliver its fixes to existing projects. A failure here only means no delivery now.
+    if matches!(
+        cli.command,
+        Command::Build(_) | Command::Pack(_) | Command::Local(_) | Command::Deploy(_)
+    ) && let Ok(data) = crate::runtime_source::data_dir()
+    {
+        let _ = crate::runtime_source::install(
+            &crate::runtime_source::RuntimeSource::embedded(),
+            &data,
+        );
+    }
     let outcome = match &cli.command {
         Command::Build(args) => build::run(global, args, &ui),
         Command::Pack(args) => pack::run(global, args, &ui),

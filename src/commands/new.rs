@@ -16,6 +16,7 @@ pub fn run(args: &NewArgs, ui: &Ui) -> Result<()> {
             http: args.http,
             initializer: args.initializer,
             container: args.container,
+            event: args.event,
         },
         ui,
     )

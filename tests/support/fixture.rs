@@ -16,16 +16,19 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::{assert_success, cargo_fc, repo_root, stderr};
+use super::{assert_success, cargo_fc, stderr};
 
 /// The crate's package name; its bin of that name is the template's untouched event function.
 pub const PACKAGE: &str = "fcfix";
 /// The second bin, `tests/fixtures/local/fixture.rs`, and its FC function.
 pub const FIXTURE: &str = "fixture";
+/// The third bin, `tests/fixtures/local/raw.rs`: it answers with the event's bytes in hex.
+pub const RAW: &str = "raw";
 /// What `assets/greeting.txt` holds (packed through `include`).
 pub const ASSET: &str = "hello from an asset\n";
 
 const FIXTURE_SOURCE: &str = include_str!("../fixtures/local/fixture.rs");
+const RAW_SOURCE: &str = include_str!("../fixtures/local/raw.rs");
 
 /// The template's function plus the fixture's, with the settings the tests check.
 const TEMPLATE_ADDITION: &str = "    fixture:
@@ -41,6 +44,12 @@ const TEMPLATE_ADDITION: &str = "    fixture:
         InstanceConcurrency: 20
         EnvironmentVariables:
           FIXTURE_GREETING: hola
+    raw:
+      Type: 'Aliyun::Serverless::Function'
+      Properties:
+        Handler: index.handler
+        Runtime: custom
+        CodeUri: ./target/fc/raw.zip
 ";
 
 pub struct Fixture {
@@ -126,6 +135,7 @@ fn fingerprint() -> String {
     binary.len().hash(&mut hasher);
     binary.modified().expect("an mtime").hash(&mut hasher);
     FIXTURE_SOURCE.hash(&mut hasher);
+    RAW_SOURCE.hash(&mut hasher);
     TEMPLATE_ADDITION.hash(&mut hasher);
     ASSET.hash(&mut hasher);
     format!("{:016x}", hasher.finish())
@@ -159,6 +169,12 @@ fn prepare() -> Fixture {
     let output = run_bounded(new, Duration::from_secs(60));
     assert_success(&output);
     let manifest = std::fs::read_to_string(staging.join("Cargo.toml")).expect("Cargo.toml");
+    // The fixture's bin sleeps with tokio; the template's own function needs no tokio.
+    let manifest = manifest.replacen(
+        "[dependencies]\n",
+        "[dependencies]\ntokio = { version = \"1\", features = [\"time\"] }\n",
+        1,
+    );
     write(
         &staging.join("Cargo.toml"),
         &format!("{manifest}\n[package.metadata.fc]\ninclude = [\"assets\"]\n"),
@@ -174,6 +190,7 @@ fn prepare() -> Fixture {
         &template.replacen(&anchor, &format!("{TEMPLATE_ADDITION}{anchor}"), 1),
     );
     write(&staging.join("src/bin/fixture.rs"), FIXTURE_SOURCE);
+    write(&staging.join("src/bin/raw.rs"), RAW_SOURCE);
     write(&staging.join("assets/greeting.txt"), ASSET);
     sync(&staging, &dir);
     std::fs::remove_dir_all(&staging).expect("remove the staging folder");
@@ -521,11 +538,6 @@ pub fn parse_log_line(line: &str) -> (&str, &str) {
         .unwrap_or_else(|| panic!("no level in {line:?}"));
     assert!(level.starts_with('['), "no level in {line:?}");
     (id, message)
-}
-
-/// The repository's template, for tests that compare against it.
-pub fn template_dir() -> PathBuf {
-    repo_root().join("runtime-template")
 }
 
 /// Shows the output of a failed command.

@@ -166,11 +166,18 @@ impl TestCrate {
     }
 }
 
+/// Where the tests' cargo fc keeps its data (the fc-runtime source that `cargo fc new` points
+/// projects at), so that tests never write into the home folder.
+pub fn data_home() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("xdg-data")
+}
+
 /// The real binary, as cargo would run it for `cargo fc`.
 pub fn cargo_fc() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-fc"));
     command
         .arg("fc")
+        .env("XDG_DATA_HOME", data_home())
         .env("PATH", tool_path())
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("SOURCE_DATE_EPOCH")

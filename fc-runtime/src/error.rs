@@ -25,6 +25,16 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error with the `errorType` and `errorMessage` FC reports.
+    ///
+    /// ```
+    /// let error = fc_runtime::Error::new("InvalidName", "`name` must not be empty");
+    /// assert_eq!(error.error_type(), "InvalidName");
+    /// assert_eq!(
+    ///     error.to_json(),
+    ///     r#"{"errorMessage":"`name` must not be empty","errorType":"InvalidName","stackTrace":[]}"#
+    /// );
+    /// ```
     pub fn new(error_type: impl Into<String>, message: impl Into<String>) -> Error {
         Error {
             error_type: error_type.into(),
@@ -39,14 +49,17 @@ impl Error {
         self
     }
 
+    /// The `errorType` reported.
     pub fn error_type(&self) -> &str {
         &self.error_type
     }
 
+    /// The `errorMessage` reported.
     pub fn message(&self) -> &str {
         &self.message
     }
 
+    /// The `stackTrace` entries reported.
     pub fn stack_trace(&self) -> &[String] {
         &self.stack_trace
     }

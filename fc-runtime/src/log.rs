@@ -5,7 +5,7 @@
 //! "current request".
 
 use std::fmt::{self, Display};
-use std::io::Write as _;
+use std::io::Write;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -17,24 +17,34 @@ const MAX_LINE: usize = 32 * 1024;
 pub(crate) type Sink = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub(crate) fn stdout_sink() -> Sink {
-    Arc::new(|line: &str| {
-        // One `write_all` under the lock, so lines of concurrent requests never mix mid-line.
-        let mut out = std::io::stdout().lock();
-        let mut buf = String::with_capacity(line.len() + 1);
-        buf.push_str(line);
-        buf.push('\n');
-        // Nothing sensible can be done when stdout is gone; a log line must never fail a request.
-        let _ = out.write_all(buf.as_bytes());
-        let _ = out.flush();
-    })
+    Arc::new(|line: &str| write_line(&mut std::io::stdout().lock(), line))
+}
+
+/// Where the log goes when stdout carries the result (a custom container's one-shot event).
+pub(crate) fn stderr_sink() -> Sink {
+    Arc::new(|line: &str| write_line(&mut std::io::stderr().lock(), line))
+}
+
+fn write_line(out: &mut impl Write, line: &str) {
+    // One `write_all` under the lock, so lines of concurrent requests never mix mid-line.
+    let mut buf = String::with_capacity(line.len() + 1);
+    buf.push_str(line);
+    buf.push('\n');
+    // Nothing sensible can be done when the stream is gone; a log line must never fail a request.
+    let _ = out.write_all(buf.as_bytes());
+    let _ = out.flush();
 }
 
 /// Severity of a log line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
+    /// `[DEBUG]`: shown when `FC_LOG_LEVEL=debug`.
     Debug,
+    /// `[INFO]`: the default level.
     Info,
+    /// `[WARN]`.
     Warn,
+    /// `[ERROR]`: also used for the line that reports a failed invocation.
     Error,
 }
 
@@ -53,7 +63,7 @@ impl Level {
         Level::parse(std::env::var("FC_LOG_LEVEL").ok().as_deref())
     }
 
-    fn parse(value: Option<&str>) -> Level {
+    pub(crate) fn parse(value: Option<&str>) -> Level {
         match value.map(str::trim).map(str::to_ascii_lowercase).as_deref() {
             Some("debug") => Level::Debug,
             Some("warn" | "warning") => Level::Warn,
@@ -103,22 +113,33 @@ impl Logger {
         &self.request_id
     }
 
+    /// Writes `message` at [`Level::Debug`].
     pub fn debug(&self, message: impl Display) {
         self.log(Level::Debug, message);
     }
 
+    /// Writes `message` at [`Level::Info`].
+    ///
+    /// ```
+    /// let logger = fc_runtime::Logger::new("req-1");
+    /// logger.info(format_args!("{} items", 3)); // 2024-01-02T03:04:05.678Z: req-1 [INFO] 3 items
+    /// ```
     pub fn info(&self, message: impl Display) {
         self.log(Level::Info, message);
     }
 
+    /// Writes `message` at [`Level::Warn`].
     pub fn warn(&self, message: impl Display) {
         self.log(Level::Warn, message);
     }
 
+    /// Writes `message` at [`Level::Error`].
     pub fn error(&self, message: impl Display) {
         self.log(Level::Error, message);
     }
 
+    /// Writes `message` at `level`, one line per line of the message, unless the level is
+    /// below `FC_LOG_LEVEL`.
     pub fn log(&self, level: Level, message: impl Display) {
         if level < self.level {
             return;
@@ -133,6 +154,18 @@ impl Logger {
         }
     }
 
+    /// Writes `text` at `level` whatever the logger's level: for lines another filter chose.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn write(&self, level: Level, text: &str) {
+        let time = format_utc(SystemTime::now());
+        for line in text.lines() {
+            (self.sink)(&format_line(&time, &self.request_id, level, line));
+        }
+        if text.is_empty() {
+            (self.sink)(&format_line(&time, &self.request_id, level, ""));
+        }
+    }
+
     /// Writes a platform marker such as `FC Invoke Start RequestId: <id>`, whatever the level.
     pub(crate) fn marker(&self, phase: &str, edge: &str) {
         (self.sink)(&format!("FC {phase} {edge} RequestId: {}", self.request_id));
@@ -140,7 +173,20 @@ impl Logger {
 }
 
 fn format_line(time: &str, request_id: &str, level: Level, text: &str) -> String {
-    let mut line = format!("{time}: {request_id} [{}] {text}", level.as_str());
+    format_line_parts(time, Some(request_id), level, text)
+}
+
+/// A log line, with the request id when there is one, cut to FC's 32 KB.
+pub(crate) fn format_line_parts(
+    time: &str,
+    request_id: Option<&str>,
+    level: Level,
+    text: &str,
+) -> String {
+    let mut line = match request_id {
+        Some(id) => format!("{time}: {id} [{}] {text}", level.as_str()),
+        None => format!("{time}: [{}] {text}", level.as_str()),
+    };
     if line.len() > MAX_LINE {
         let mut end = MAX_LINE;
         while !line.is_char_boundary(end) {

@@ -36,18 +36,10 @@ pub(crate) fn install_hook() {
             if let Some(location) = info.location() {
                 frames.push(format!("at {location}"));
             }
-            // Only captured when RUST_BACKTRACE asks for it, as for an uncaught panic. Frames
-            // without symbols (all of them in a stripped release build) say nothing: skip them.
+            // Only captured when RUST_BACKTRACE asks for it, as for an uncaught panic.
             let backtrace = Backtrace::capture();
             if backtrace.status() == BacktraceStatus::Captured {
-                frames.extend(
-                    backtrace
-                        .to_string()
-                        .lines()
-                        .map(str::trim)
-                        .filter(|line| !line.ends_with(": <unknown>"))
-                        .map(str::to_owned),
-                );
+                frames.extend(user_frames(&backtrace.to_string()));
             }
             LAST_PANIC.set(frames);
         }));
@@ -89,6 +81,74 @@ impl<F: Future> Future for CatchPanic<F> {
             }
         }
     }
+}
+
+/// Crates whose frames sit between every handler and the panic: the standard library's, the
+/// runtime's and its server's. None of them says where the handler went wrong.
+const MACHINERY: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "tokio",
+    "hyper",
+    "hyper_util",
+    "http_body_util",
+    "futures_util",
+    "futures_core",
+    "fc_runtime",
+    "__rustc",
+    "test",
+];
+
+/// The frames of a backtrace's text that are the function's own code, as `name at file:line`.
+///
+/// Frames of the standard library, tokio, hyper and the runtime are dropped, and so are frames
+/// of C code (libc's `clone`, `start_thread`, `__libc_start_main`: names without a Rust path)
+/// and frames without symbols, which are all a stripped release build has.
+pub(crate) fn user_frames(backtrace: &str) -> Vec<String> {
+    let mut frames = Vec::new();
+    let mut lines = backtrace.lines().map(str::trim).peekable();
+    while let Some(line) = lines.next() {
+        // `  12: symbol`, optionally followed by `at file:line:column`.
+        let Some((index, symbol)) = line.split_once(": ") else {
+            continue;
+        };
+        if index.parse::<usize>().is_err() {
+            continue;
+        }
+        let location = lines
+            .next_if(|next| next.starts_with("at "))
+            .map(|next| next.trim_start_matches("at "));
+        if !is_user_symbol(symbol) {
+            continue;
+        }
+        frames.push(match location {
+            Some(location) => format!("{symbol} at {location}"),
+            None => symbol.to_owned(),
+        });
+    }
+    frames
+}
+
+fn is_user_symbol(symbol: &str) -> bool {
+    if symbol == "<unknown>" || !symbol.contains("::") {
+        return false;
+    }
+    // `<Type as Trait>::method` belongs to the type's crate; with a generic parameter for the
+    // type (`<F as fc_runtime::Handler>::call`), to the trait's.
+    let path = match symbol.strip_prefix('<') {
+        Some(qualified) => {
+            let (own, rest) = qualified.split_once(" as ").unwrap_or((qualified, ""));
+            let own = own
+                .trim_start_matches(['&', '*'])
+                .trim_start_matches("mut ");
+            let own = own.trim_start_matches("dyn ").trim_start_matches('<');
+            if own.contains("::") { own } else { rest }
+        }
+        None => symbol,
+    };
+    let krate = path.split("::").next().unwrap_or("");
+    !krate.is_empty() && !MACHINERY.contains(&krate)
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> String {
@@ -147,6 +207,46 @@ mod tests {
         );
         // The flag is reset, so later panics outside handlers reach the previous hook.
         assert!(!CATCHING.get());
+    }
+
+    // What a stripped release build on Debian prints with RUST_BACKTRACE=1: libc has symbols,
+    // the program has none.
+    const STRIPPED: &str = "stack backtrace:
+   0: <unknown>
+   1: <unknown>
+   2: start_thread
+             at ./nptl/pthread_create.c:442:8
+   3: clone
+             at ./misc/../sysdeps/unix/sysv/linux/x86_64/clone.S:100
+";
+
+    const WITH_SYMBOLS: &str = "   0: fc_runtime::panic::install_hook::{{closure}}
+             at ./src/panic.rs:41:29
+   1: std::panicking::rust_panic_with_hook
+             at /rustc/x/library/std/src/panicking.rs:841:13
+   2: __rustc::rust_begin_unwind
+   3: hello::handler::{{closure}}
+             at ./src/main.rs:25:9
+   4: <F as fc_runtime::handler::EventHandler<(E,)>>::call::{{closure}}
+             at ./src/handler.rs:186:13
+   5: <core::pin::Pin<P> as core::future::future::Future>::poll
+   6: <hello::Retry<T> as core::future::future::Future>::poll
+             at ./src/retry.rs:9:1
+   7: test::run_test_in_process
+   8: __libc_start_main
+   9: main
+";
+
+    #[test]
+    fn backtraces_keep_only_the_functions_own_frames() {
+        assert_eq!(user_frames(STRIPPED), Vec::<String>::new());
+        assert_eq!(
+            user_frames(WITH_SYMBOLS),
+            [
+                "hello::handler::{{closure}} at ./src/main.rs:25:9",
+                "<hello::Retry<T> as core::future::future::Future>::poll at ./src/retry.rs:9:1",
+            ]
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
 use http::uri::PathAndQuery;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, Uri};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
@@ -23,6 +23,7 @@ use tokio::sync::Mutex;
 use crate::context::{Context, Environment, LogConfig};
 use crate::error::Error;
 use crate::function::Function;
+use crate::guard::{Guarded, Timeouts};
 use crate::handler::{BoxFuture, EventFn, HookFn, HttpFn};
 use crate::log::{Level, stdout_sink};
 use crate::panic::{self, CatchPanic};
@@ -76,6 +77,8 @@ pub(crate) struct Dispatcher {
     pre_stop: Option<HookFn>,
     pre_freeze: Option<HookFn>,
     body_limit: usize,
+    timeouts: Timeouts,
+    drain_timeout: Duration,
     env: Environment,
     log: LogConfig,
     // Whether the initializer has succeeded; the lock also keeps two `/initialize` from running
@@ -93,6 +96,8 @@ impl Dispatcher {
             pre_stop: function.pre_stop,
             pre_freeze: function.pre_freeze,
             body_limit: function.body_limit,
+            timeouts: function.timeouts,
+            drain_timeout: function.drain_timeout,
             env: Environment::from_process(),
             log: LogConfig {
                 level: Level::from_env(),
@@ -187,15 +192,29 @@ impl Dispatcher {
             Ok(read) => read,
             Err(response) => return response,
         };
+        let mut context = context;
+        if context.base_path.is_empty() {
+            // Older emulators and Fun's local start send FC 2.0's proxy path without saying
+            // which part of it is the base path.
+            context.base_path = proxy_prefix(parts.uri.path()).to_owned();
+        }
         parts.uri = strip_base_path(&parts.uri, &context.base_path);
         remove_fc_headers(&mut parts.headers);
+        describe_buffered_body(&mut parts.headers, body.len());
         parts.extensions.insert(context.clone());
+        let head = parts.method == http::Method::HEAD;
         let request = Request::from_parts(parts, body);
         match run_catching(handler(request, context.clone()), &context).await {
             Ok(response) => {
                 let (mut parts, body) = response.into_parts();
                 // FC-FACTS: responses may not carry custom x-fc-* headers.
                 remove_fc_headers(&mut parts.headers);
+                // hyper frames the buffered body itself; a HEAD answer keeps the length of
+                // what a GET would send.
+                parts.headers.remove(TRANSFER_ENCODING);
+                if !head {
+                    parts.headers.remove(CONTENT_LENGTH);
+                }
                 Response::from_parts(parts, Full::new(body))
             }
             Err(error) => error_response(StatusCode::NOT_FOUND, &error),
@@ -259,18 +278,24 @@ impl Dispatcher {
         match Limited::new(body, self.body_limit).collect().await {
             Ok(collected) => Ok((parts, collected.to_bytes())),
             Err(error) if error.is::<LengthLimitError>() => Err(too_large()),
-            Err(error) => Err(error_response(
-                StatusCode::BAD_REQUEST,
-                &Error::new(
-                    "BadRequest",
-                    format!("cannot read the request body: {error}"),
-                ),
-            )),
+            Err(error) => {
+                // hyper's own message is generic; the cause (a timeout, a cut-off body) is below.
+                let mut message = format!("cannot read the request body: {error}");
+                let mut source = std::error::Error::source(&*error);
+                while let Some(cause) = source {
+                    message.push_str(&format!(": {cause}"));
+                    source = cause.source();
+                }
+                Err(error_response(
+                    StatusCode::BAD_REQUEST,
+                    &Error::new("BadRequest", message),
+                ))
+            }
         }
     }
 }
 
-fn no_handler(what: &str) -> Error {
+pub(crate) fn no_handler(what: &str) -> Error {
     Error::new(
         "NoHandler",
         format!("this function has no {what} for this kind of request"),
@@ -278,10 +303,12 @@ fn no_handler(what: &str) -> Error {
 }
 
 /// Runs a handler's future, turning a panic into an error, and logs any error with the request.
-async fn run_catching<T>(
+pub(crate) async fn run_catching<T>(
     future: BoxFuture<Result<T, Error>>,
     context: &Context,
 ) -> Result<T, Error> {
+    #[cfg(feature = "tracing")]
+    let future = ::tracing::Instrument::instrument(future, crate::tracing::request_span(context));
     let result = CatchPanic::new(future).await.and_then(|result| result);
     if let Err(error) = &result {
         let logger = context.logger();
@@ -345,6 +372,31 @@ fn remove_fc_headers(headers: &mut HeaderMap) {
     }
 }
 
+/// The body reached the handler whole: the framing it came with (chunked, or a length that a
+/// transfer-encoding overrode) no longer describes it.
+fn describe_buffered_body(headers: &mut HeaderMap, length: usize) {
+    let framed =
+        headers.remove(TRANSFER_ENCODING).is_some() | headers.remove(CONTENT_LENGTH).is_some();
+    if framed || length > 0 {
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+    }
+}
+
+/// The FC 2.0 proxy prefix `/2016-08-15/proxy/<service>/<function>` that starts `path`, or "".
+fn proxy_prefix(path: &str) -> &str {
+    const PROXY: &str = "/2016-08-15/proxy/";
+    let Some(rest) = path.strip_prefix(PROXY) else {
+        return "";
+    };
+    let mut segments = rest.splitn(3, '/');
+    match (segments.next(), segments.next()) {
+        (Some(service), Some(function)) if !service.is_empty() && !function.is_empty() => {
+            &path[..PROXY.len() + service.len() + 1 + function.len()]
+        }
+        _ => "",
+    }
+}
+
 /// The request's path relative to `x-fc-base-path`, keeping the query: with base path
 /// `/2016-08-15/proxy/svc/fn/`, `/2016-08-15/proxy/svc/fn/users?id=1` becomes `/users?id=1`.
 /// Paths outside the base path are left alone.
@@ -394,6 +446,8 @@ pub(crate) async fn serve(
     shutdown: impl Future<Output = ()>,
 ) {
     let graceful = GracefulShutdown::new();
+    // Closes the connections still open when the drain times out.
+    let (abandon, abandoned) = tokio::sync::watch::channel(false);
     let mut shutdown = pin!(shutdown);
     loop {
         let accepted = std::future::poll_fn(|cx| {
@@ -416,20 +470,44 @@ pub(crate) async fn serve(
         };
         // Answers are small and latency counts: do not let Nagle hold them back.
         let _ = stream.set_nodelay(true);
+        let stream = Guarded::new(stream, dispatcher.timeouts);
         let dispatcher = Arc::clone(&dispatcher);
         let service = service_fn(move |request| {
             let dispatcher = Arc::clone(&dispatcher);
             async move { Ok::<_, Infallible>(dispatcher.handle(request).await) }
         });
-        let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+        // The guard ends the input after a refused head: half-close lets hyper answer the
+        // requests before it, which it has read already, instead of dropping them.
+        let connection = http1::Builder::new()
+            .half_close(true)
+            .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
+        let mut abandoned = abandoned.clone();
         tokio::spawn(async move {
+            let mut connection = pin!(connection);
+            let mut abandon = pin!(abandoned.wait_for(|abandon| *abandon));
             // A client that goes away mid-request is its own problem, not the server's.
-            let _ = connection.await;
+            std::future::poll_fn(|cx| {
+                if connection.as_mut().poll(cx).is_ready() || abandon.as_mut().poll(cx).is_ready() {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending
+                }
+            })
+            .await;
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    // FC kills an instance that does not exit after SIGTERM: better to leave a stuck request
+    // than to be killed with every other one.
+    let limit = dispatcher.drain_timeout;
+    if tokio::time::timeout(limit, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        eprintln!("fc: requests still in flight {limit:?} after the stop signal; stopping anyway");
+        let _ = abandon.send(true);
+    }
 }
 
 #[cfg(test)]
@@ -464,6 +542,37 @@ mod tests {
         assert_eq!(strip_base_path(&uri("/other"), base), "/other");
         assert_eq!(strip_base_path(&uri("/a/b?c=d"), "/"), "/a/b?c=d");
         assert_eq!(strip_base_path(&uri("/a/b"), ""), "/a/b");
+    }
+
+    #[test]
+    fn finds_the_fc2_proxy_prefix() {
+        assert_eq!(
+            proxy_prefix("/2016-08-15/proxy/svc/fn/users/1"),
+            "/2016-08-15/proxy/svc/fn"
+        );
+        assert_eq!(
+            proxy_prefix("/2016-08-15/proxy/svc.LATEST/fn"),
+            "/2016-08-15/proxy/svc.LATEST/fn"
+        );
+        assert_eq!(
+            proxy_prefix("/2016-08-15/proxy/svc/fn/"),
+            "/2016-08-15/proxy/svc/fn"
+        );
+        assert_eq!(proxy_prefix("/2016-08-15/proxy/svc"), "");
+        assert_eq!(proxy_prefix("/2016-08-15/proxy//fn/x"), "");
+        assert_eq!(proxy_prefix("/users"), "");
+    }
+
+    #[test]
+    fn a_buffered_body_is_described_by_its_length() {
+        let mut headers = HeaderMap::new();
+        headers.insert(TRANSFER_ENCODING, HeaderValue::from_static("chunked"));
+        describe_buffered_body(&mut headers, 5);
+        assert_eq!(headers.get(TRANSFER_ENCODING), None);
+        assert_eq!(headers[CONTENT_LENGTH], "5");
+        let mut headers = HeaderMap::new();
+        describe_buffered_body(&mut headers, 0);
+        assert!(headers.is_empty());
     }
 
     #[test]

@@ -20,7 +20,9 @@ pub struct Context {
     pub request_id: String,
     /// Temporary credentials of the function's role.
     pub credentials: Credentials,
+    /// The function's name, handler, memory, timeout and hooks.
     pub function: FunctionInfo,
+    /// The service (FC 2.0), its log project and store, and the version invoked.
     pub service: ServiceInfo,
     /// `x-fc-region`, else `FC_REGION`.
     pub region: String,
@@ -40,8 +42,11 @@ pub struct Context {
 /// The function's temporary credentials (`x-fc-access-key-id`, …, else `ALIBABA_CLOUD_*`).
 #[derive(Clone, Default)]
 pub struct Credentials {
+    /// `x-fc-access-key-id`, else `ALIBABA_CLOUD_ACCESS_KEY_ID`.
     pub access_key_id: String,
+    /// `x-fc-access-key-secret`, else `ALIBABA_CLOUD_ACCESS_KEY_SECRET`.
     pub access_key_secret: String,
+    /// `x-fc-security-token`, else `ALIBABA_CLOUD_SECURITY_TOKEN`.
     pub security_token: String,
 }
 
@@ -96,6 +101,13 @@ pub struct ServiceInfo {
 impl Context {
     /// A context with only a request id, logging to stdout: for unit tests of handlers and for
     /// code running outside FC.
+    ///
+    /// ```
+    /// let ctx = fc_runtime::Context::new("test-1");
+    /// assert_eq!(ctx.request_id, "test-1");
+    /// assert_eq!(ctx.logger().request_id(), "test-1");
+    /// assert!(ctx.remaining().is_none());
+    /// ```
     pub fn new(request_id: impl Into<String>) -> Context {
         let request_id = request_id.into();
         Context {
@@ -110,6 +122,13 @@ impl Context {
             base_path: String::new(),
             deadline: None,
         }
+    }
+
+    /// The same context, logging through `sink` (a function's [`log_sink`](crate::Function::log_sink)).
+    pub(crate) fn with_sink(mut self, sink: Sink) -> Context {
+        self.logger =
+            Logger::with_sink(Arc::from(self.request_id.as_str()), Level::from_env(), sink);
+        self
     }
 
     /// The logger for this request: its lines carry this request's id.

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
@@ -12,24 +13,31 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Body;
 use tokio::net::TcpListener;
 
+use crate::context::Context;
+use crate::error::Error;
+use crate::guard::Timeouts;
 use crate::handler::{
     self, EventFn, EventHandler, Hook, HookFn, HttpFn, HttpHandler, IntoHttpResponse,
 };
-use crate::log::Sink;
+use crate::log::{Sink, stderr_sink};
 use crate::server::{self, Dispatcher};
 
 // FC-FACTS: "body ≤ 32 MB synchronous".
 const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
 // FC-FACTS: "PORT: the function's CAPort / customRuntimeConfig.port, default 9000".
 const DEFAULT_PORT: u16 = 9000;
+// FC's proxy sends a request whole and at once; these only stop a client that does not.
+const DEFAULT_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A Function Compute function: the handlers and hooks to serve, built step by step.
 ///
 /// ```no_run
-/// # async fn handler(event: fc::Json<serde_json::Value>) -> fc::Json<serde_json::Value> { event }
-/// # async fn init(ctx: fc::Context) -> Result<(), std::io::Error> { Ok(()) }
+/// # async fn handler(event: fc_runtime::Json<serde_json::Value>) -> fc_runtime::Json<serde_json::Value> { event }
+/// # async fn init(ctx: fc_runtime::Context) -> Result<(), std::io::Error> { Ok(()) }
 /// fn main() -> std::process::ExitCode {
-///     fc::Function::new().event(handler).initializer(init).run()
+///     fc_runtime::Function::new().event(handler).initializer(init).run()
 /// }
 /// ```
 #[must_use = "a Function does nothing until it is run or served"]
@@ -40,6 +48,8 @@ pub struct Function {
     pub(crate) pre_stop: Option<HookFn>,
     pub(crate) pre_freeze: Option<HookFn>,
     pub(crate) body_limit: usize,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) drain_timeout: Duration,
     pub(crate) sink: Option<Sink>,
 }
 
@@ -50,6 +60,8 @@ impl Default for Function {
 }
 
 impl Function {
+    /// A function with no handlers yet; add them with [`event`](Function::event),
+    /// [`http`](Function::http) or [`service`](Function::service), and hooks.
     pub fn new() -> Function {
         Function {
             event: None,
@@ -58,6 +70,11 @@ impl Function {
             pre_stop: None,
             pre_freeze: None,
             body_limit: DEFAULT_BODY_LIMIT,
+            timeouts: Timeouts {
+                head: DEFAULT_HEAD_TIMEOUT,
+                body: DEFAULT_BODY_TIMEOUT,
+            },
+            drain_timeout: DEFAULT_DRAIN_TIMEOUT,
             sink: None,
         }
     }
@@ -130,34 +147,125 @@ impl Function {
         self
     }
 
+    /// How long a request head may take to arrive once its first byte has come; a client that
+    /// is slower is answered 408 and the connection closed. An idle connection between
+    /// requests is not timed. Default: 10 s.
+    pub fn head_timeout(mut self, timeout: Duration) -> Function {
+        self.timeouts.head = timeout;
+        self
+    }
+
+    /// How long a request body may pause; a request whose body stops arriving fails with 400.
+    /// Default: 10 s.
+    pub fn body_timeout(mut self, timeout: Duration) -> Function {
+        self.timeouts.body = timeout;
+        self
+    }
+
+    /// How long the server waits, once told to stop, for the requests in flight to finish;
+    /// connections still open then are closed. Default: 30 s.
+    pub fn drain_timeout(mut self, timeout: Duration) -> Function {
+        self.drain_timeout = timeout;
+        self
+    }
+
     /// Sends every log line (without its newline) to `sink` instead of stdout; for tests.
     pub fn log_sink(mut self, sink: impl Fn(&str) + Send + Sync + 'static) -> Function {
         self.sink = Some(Arc::new(sink));
         self
     }
 
-    /// Runs the function the way FC starts it, on a new multi-threaded tokio runtime.
+    /// Runs the event handler on one event as an invocation does, without a server: the event
+    /// is read, the handler run, and its result, error or panic becomes the answer. For tests
+    /// of a handler through the runtime; the context is [`Context::new`]`("test-invoke")`.
     ///
-    /// With `FC_CUSTOM_CONTAINER_EVENT` set (custom container, non-web mode) it handles that one
-    /// event, prints the result and exits, failing if the handler did. Otherwise it serves
+    /// ```
+    /// use fc_runtime::{Function, Json};
+    ///
+    /// async fn double(Json(n): Json<u32>) -> Json<u32> {
+    ///     Json(n * 2)
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let function = Function::new().event(double);
+    /// assert_eq!(function.invoke("21").await.unwrap(), "42");
+    /// let error = function.invoke("x").await.unwrap_err();
+    /// assert_eq!(error.error_type(), "InvalidEvent");
+    /// # });
+    /// ```
+    pub fn invoke(
+        &self,
+        event: impl Into<Bytes>,
+    ) -> impl Future<Output = Result<Bytes, Error>> + Send + 'static {
+        self.invoke_with(event, Context::new("test-invoke"))
+    }
+
+    /// Like [`invoke`](Function::invoke), with a context of the caller's.
+    pub fn invoke_with(
+        &self,
+        event: impl Into<Bytes>,
+        context: Context,
+    ) -> impl Future<Output = Result<Bytes, Error>> + Send + 'static {
+        crate::panic::install_hook();
+        let handler = self.event.clone();
+        let context = match &self.sink {
+            Some(sink) => context.with_sink(Arc::clone(sink)),
+            None => context,
+        };
+        let event = event.into();
+        async move {
+            let Some(handler) = handler else {
+                return Err(server::no_handler("an event handler (Function::event)"));
+            };
+            server::run_catching(handler(event, context.clone()), &context).await
+        }
+    }
+
+    /// Runs the function the way FC starts it, on a new tokio runtime: multi-threaded, or on
+    /// this thread alone when the instance has one CPU (`available_parallelism`, which follows
+    /// the cgroup's CPU quota).
+    ///
+    /// With the `tracing` feature, it first installs `fc_runtime::tracing::init`'s subscriber,
+    /// unless the program has one.
+    ///
+    /// With `FC_CUSTOM_CONTAINER_EVENT` set (custom container, non-web mode), even to the empty
+    /// string (then the event is empty), it handles that one event and exits: stdout carries
+    /// exactly the result, or on failure the error's JSON `{"errorMessage", …}`, with nothing
+    /// added (no newline); the log goes to stderr; the exit status is 0 on success and 1 on
+    /// failure. Otherwise it serves
     /// `0.0.0.0:$FC_SERVER_PORT` (else `$FC_CUSTOM_LISTEN_PORT`, else 9000) until SIGTERM or
     /// SIGINT, then finishes the requests in flight.
     pub fn run(self) -> ExitCode {
-        let runtime = match tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-        {
+        // One CPU (FC gives small instances a fraction of one, and the cgroup quota says so)
+        // gains nothing from worker threads, and starting them costs a cold start about 0.4 ms
+        // (BENCHMARKS.md): such an instance runs everything on this thread.
+        let single = std::thread::available_parallelism().is_ok_and(|n| n.get() == 1);
+        let mut builder = if single {
+            tokio::runtime::Builder::new_current_thread()
+        } else {
+            tokio::runtime::Builder::new_multi_thread()
+        };
+        let runtime = match builder.enable_all().build() {
             Ok(runtime) => runtime,
             Err(error) => return fail(format_args!("cannot start the tokio runtime: {error}")),
         };
         // FC-FACTS: custom container, non-web-server mode.
         if let Some(event) = std::env::var_os("FC_CUSTOM_CONTAINER_EVENT") {
+            // stdout carries the result alone: everything else is log, on stderr.
+            #[cfg(feature = "tracing")]
+            crate::tracing::install(stderr_sink());
             let event = Bytes::from(event.into_encoded_bytes());
             return runtime.block_on(self.run_event_once(event));
         }
-        match runtime.block_on(self.serve()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => fail(error),
+        #[cfg(feature = "tracing")]
+        crate::tracing::init();
+        // The server is a task: with workers, one of them runs it rather than this thread, and
+        // the connections it accepts are then polled first by that worker, without waking
+        // another thread.
+        match runtime.block_on(async { tokio::spawn(self.serve()).await }) {
+            Ok(Ok(())) => ExitCode::SUCCESS,
+            Ok(Err(error)) => fail(error),
+            Err(error) => fail(format_args!("the server stopped: {error}")),
         }
     }
 
@@ -181,24 +289,23 @@ impl Function {
         server::serve(Arc::new(Dispatcher::new(self)), listener, shutdown).await;
     }
 
-    async fn run_event_once(self, event: Bytes) -> ExitCode {
-        let dispatcher = Dispatcher::new(self);
-        match dispatcher.invoke_once(event).await {
-            Ok(output) => {
-                let mut stdout = std::io::stdout().lock();
-                // The caller reads the result from stdout; if that is gone there is no one to tell.
-                let _ = stdout.write_all(&output);
-                let _ = stdout.write_all(b"\n");
-                let _ = stdout.flush();
-                ExitCode::SUCCESS
-            }
-            Err(error) => {
-                let mut stderr = std::io::stderr().lock();
-                let _ = stderr.write_all(&error.to_json());
-                let _ = stderr.write_all(b"\n");
-                ExitCode::FAILURE
-            }
+    /// The one-shot event of a custom container in non-web mode. stdout carries the outcome
+    /// alone, byte for byte: the result, or the error's JSON; the exit status says which. The
+    /// log goes to stderr.
+    async fn run_event_once(mut self, event: Bytes) -> ExitCode {
+        if self.sink.is_none() {
+            self.sink = Some(stderr_sink());
         }
+        let dispatcher = Dispatcher::new(self);
+        let (output, status) = match dispatcher.invoke_once(event).await {
+            Ok(output) => (output, ExitCode::SUCCESS),
+            Err(error) => (error.to_json(), ExitCode::FAILURE),
+        };
+        let mut stdout = std::io::stdout().lock();
+        // The caller reads the outcome from stdout; if that is gone there is no one to tell.
+        let _ = stdout.write_all(&output);
+        let _ = stdout.flush();
+        status
     }
 }
 

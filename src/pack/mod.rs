@@ -186,7 +186,7 @@ pub struct Package {
 }
 
 /// The timestamp every entry gets: `SOURCE_DATE_EPOCH` when set, else the zip epoch.
-pub fn entry_time() -> Result<DosTime> {
+fn entry_time() -> Result<DosTime> {
     Ok(source_date_epoch()?.map_or(DosTime::EPOCH, dos_time))
 }
 

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod container;
 pub mod deploy;
+pub mod deployment;
 pub mod doctor;
 pub mod engine;
 pub mod error;

@@ -383,10 +383,15 @@ fn workspace_membership(dir: &Path) -> Result<Option<Membership>> {
             _ => Vec::new(),
         }
     };
-    let covers = |pattern: &String| {
+    let member = |pattern: &String| {
         glob::Pattern::new(pattern).is_ok_and(|p| p.matches(&relative)) || *pattern == relative
     };
-    if patterns("members").iter().any(covers) || patterns("exclude").iter().any(covers) {
+    // cargo excludes a path and everything below it.
+    let excluded = |pattern: &String| {
+        Path::new(&relative).starts_with(pattern)
+            || glob::Pattern::new(pattern).is_ok_and(|p| p.matches(&relative))
+    };
+    if patterns("members").iter().any(member) || patterns("exclude").iter().any(excluded) {
         return Ok(None);
     }
     let quoted = format!(
@@ -487,6 +492,14 @@ mod tests {
             membership(
                 "[workspace]\nmembers = [\"a\"]\nexclude = [\"scratch\"]\n",
                 "scratch"
+            ),
+            None
+        );
+        // Below an excluded folder (a build's scratch space, say) is excluded too.
+        assert_eq!(
+            membership(
+                "[workspace]\nmembers = [\"a\"]\nexclude = [\"target\"]\n",
+                "target/tmp/new-1"
             ),
             None
         );

@@ -146,6 +146,53 @@ pub const DEFAULT_RUNTIME: &str = "custom";
 /// The runtime id of custom containers, which run an image instead of a zip.
 pub const CONTAINER_RUNTIME: &str = "custom-container";
 
+/// Every runtime id FC's tools take (docs/platform.md#runtimes): the custom ones above, custom
+/// containers and micro-sandboxes, and the language runtimes of FC 3.0 and 2.0.
+pub const FC_RUNTIMES: &[&str] = &[
+    "custom",
+    "custom.debian10",
+    "custom.debian11",
+    "custom.debian12",
+    "custom-container",
+    "micro-sandbox",
+    "nodejs4.4",
+    "nodejs6",
+    "nodejs8",
+    "nodejs10",
+    "nodejs12",
+    "nodejs14",
+    "nodejs16",
+    "nodejs18",
+    "nodejs20",
+    "python2.7",
+    "python3",
+    "python3.9",
+    "python3.10",
+    "python3.12",
+    "java8",
+    "java11",
+    "php7.2",
+    "dotnetcore2.1",
+    "dotnetcore3.1",
+    "go1",
+];
+
+/// The runtimes Fun's template schema lists; `fun deploy` refuses others (FC takes them).
+pub const FUN_RUNTIMES: &[&str] = &[
+    "nodejs6",
+    "nodejs8",
+    "nodejs10",
+    "nodejs12",
+    "python2.7",
+    "python3",
+    "java8",
+    "java11",
+    "php7.2",
+    "dotnetcore2.1",
+    "custom",
+    "custom-container",
+];
+
 /// The dynamic loader every x86-64 glibc executable names as its ELF interpreter; the runtimes
 /// have it at exactly this path (docs/platform.md#runtimes).
 pub const ELF_INTERPRETER: &str = "/lib64/ld-linux-x86-64.so.2";
@@ -222,9 +269,10 @@ pub const DEFAULT_PORT: u16 = 9000;
 pub const DEFAULT_HANDLER: &str = "index.handler";
 
 /// Handler-like strings: cargo fc's rule (FC documents none), 1–128 characters from this set.
+/// `/` is there because the Node.js and Python runtimes load `dir/file.function`.
 pub const HANDLER_MAX: usize = 128;
 pub fn is_handler_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_.-:".contains(c)
+    c.is_ascii_alphanumeric() || "_.-:/".contains(c)
 }
 
 /// Function names (docs/platform.md#names): `^[_a-zA-Z][-_a-zA-Z0-9]*$`, at most 64 characters;

@@ -265,3 +265,160 @@ fn pack_prints_the_template_findings_and_still_packs() {
         "{stderr}"
     );
 }
+
+#[test]
+fn outside_a_project_templates_of_any_language_pass() {
+    // Issue 8 §1: cargo fc's Rust rules are not FC's; FC's still apply.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        "edition: 3.0.0
+name: shop
+resources:
+  api:
+    component: fc3
+    props:
+      region: cn-hangzhou
+      functionName: api
+      runtime: nodejs18
+      handler: src/index.handler
+      code: ./api
+  web:
+    component: fc3
+    props:
+      region: cn-hangzhou
+      functionName: web
+      runtime: custom.debian10
+      code: ./web
+      customRuntimeConfig: { command: [python3, app.py], port: 8000 }
+",
+    )
+    .unwrap();
+    let out = cargo_fc(dir.path(), &["check", "--template", "s.yaml"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("0 errors, 0 warnings"));
+    let broken = std::fs::read_to_string(dir.path().join("s.yaml"))
+        .unwrap()
+        .replace("port: 8000", "port: 80000");
+    std::fs::write(dir.path().join("s.yaml"), broken).unwrap();
+    let out = cargo_fc(dir.path(), &["check", "--template", "s.yaml"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        text(&out.stderr).contains("customRuntimeConfig.port 80000 is out of range"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn inside_a_project_the_rust_rules_apply_to_its_functions_only() {
+    let dir = project("runtime = \"custom.debian10\"");
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        format!(
+            "{S_YAML}      customRuntimeConfig: {{ command: [node, main.js] }}
+  api:
+    component: fc3
+    props:
+      region: cn-hangzhou
+      functionName: api
+      runtime: nodejs18
+      handler: index.handler
+      code: ./api
+  tool:
+    component: fc3
+    props:
+      region: cn-hangzhou
+      functionName: tool
+      runtime: custom.debian10
+      code: ./pkg
+      customRuntimeConfig: {{ command: [./tool] }}
+  stale:
+    component: fc3
+    props:
+      region: cn-hangzhou
+      functionName: stale
+      runtime: custom.debian10
+      code: ./target/fc/old.zip
+"
+        ),
+    )
+    .unwrap();
+    let out = cargo_fc(dir.path(), &["check"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    // The project's own function must start its bootstrap.
+    assert!(
+        stderr.contains("customRuntimeConfig.command starts `node`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("starts `./tool`"), "{stderr}");
+    assert!(
+        !stderr.contains("`nodejs18` is not a custom runtime"),
+        "{stderr}"
+    );
+    // A hand-made package is uploaded as it is; a zip cargo fc does not pack is an error.
+    assert!(
+        stderr.contains("deploying it uploads `./pkg` as it is, not anything cargo fc builds"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "code `./target/fc/old.zip` is in cargo fc's package folder, but cargo fc packs nothing there"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 errors, 1 warning"), "{stderr}");
+}
+
+#[test]
+fn a_template_path_that_is_no_file_is_named_for_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str| {
+        let out = cargo_fc(dir.path(), &["check", "--template", name]);
+        (out.status.code(), text(&out.stderr))
+    };
+    std::fs::create_dir(dir.path().join("folder.yml")).unwrap();
+    let (code, stderr) = run("folder.yml");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("template folder.yml is a directory, not a file"),
+        "{stderr}"
+    );
+    // A FIFO is refused without being opened: opening it would wait for a writer forever.
+    let fifo = dir.path().join("pipe.yml");
+    let status = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let (code, stderr) = run("pipe.yml");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("is a FIFO (named pipe), not a file"),
+        "{stderr}"
+    );
+    std::os::unix::fs::symlink("b.yml", dir.path().join("a.yml")).unwrap();
+    std::os::unix::fs::symlink("a.yml", dir.path().join("b.yml")).unwrap();
+    let (code, stderr) = run("a.yml");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("a.yml is a symbolic link that loops back on itself"),
+        "{stderr}"
+    );
+    let (_, stderr) = run("missing.yml");
+    assert!(
+        stderr.contains("template missing.yml does not exist"),
+        "{stderr}"
+    );
+    // Found next to a package the same way: a folder named s.yaml is not skipped silently.
+    let project = project("");
+    std::fs::create_dir(project.path().join("s.yaml")).unwrap();
+    let out = cargo_fc(project.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("s.yaml is a directory"),
+        "{}",
+        text(&out.stderr)
+    );
+}

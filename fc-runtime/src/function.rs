@@ -215,7 +215,7 @@ impl Function {
         let event = event.into();
         async move {
             let Some(handler) = handler else {
-                return Err(server::no_handler("an event handler (Function::event)"));
+                return Err(server::no_handler("event handler (Function::event)"));
             };
             server::run_catching(handler(event, context.clone()), &context).await
         }

@@ -172,7 +172,7 @@ impl Dispatcher {
 
     async fn run_event(&self, event: Bytes, context: Context) -> Result<Bytes, Error> {
         let Some(handler) = &self.event else {
-            return Err(no_handler("an event handler (Function::event)"));
+            return Err(no_handler("event handler (Function::event)"));
         };
         run_catching(handler(event, context.clone()), &context).await
     }
@@ -185,7 +185,7 @@ impl Dispatcher {
         let Some(handler) = &self.http else {
             return error_response(
                 StatusCode::NOT_FOUND,
-                &no_handler("an HTTP handler (Function::http or Function::service)"),
+                &no_handler("HTTP handler (Function::http or Function::service)"),
             );
         };
         let (mut parts, body) = match self.read_body(request).await {

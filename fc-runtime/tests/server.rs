@@ -555,6 +555,10 @@ async fn http_invoke_round_trip() {
     let reply = server.send(invoke("http-3", "{}")).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.json()["errorType"], "NoHandler");
+    assert_eq!(
+        reply.json()["errorMessage"],
+        "this function has no event handler (Function::event) for this kind of request"
+    );
     server.stop().await;
 }
 

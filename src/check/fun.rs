@@ -2,133 +2,54 @@
 //! (`additionalProperties: false`), so unknown properties are errors here too.
 
 use super::rules::{
-    Context, FUN_CONCURRENCY, HOOK_TIMEOUT, INITIALIZATION_TIMEOUT, MEMORY_SIZE, Owner, PORT,
-    RuntimeKind, TIMEOUT,
+    Context, FUN_CONCURRENCY, HOOK_TIMEOUT, INITIALIZATION_TIMEOUT, MEMORY_SIZE, PORT, RuntimeKind,
+    TIMEOUT,
 };
-use super::yaml::{NodeId, Style};
+use crate::deployment::keys::{
+    AUTH_TYPES, EVENT_KEYS, EVENT_TYPES, FORMAT_VERSION, FUNCTION, FUNCTION_KEYS,
+    FUNCTION_PROPERTIES, HOOK_KEYS, HOOKS, METHODS, RESOURCE_TYPES, SERVICE, SERVICE_PROPERTIES,
+    TOP_KEYS, TRANSFORM,
+};
+use crate::deployment::{
+    Deployment, EnvironmentVariable, Field, FoundValue, FunLayout, FunResource, FunResourceKind,
+    Function, LifecycleHook, Origin, Service, Span, Trigger, TriggerConfig, Value,
+};
 
-const FORMAT_VERSION: &str = "2015-09-01";
-const TRANSFORM: &str = "Aliyun::Serverless-2018-04-03";
-
-const SERVICE: &str = "Aliyun::Serverless::Service";
-const FUNCTION: &str = "Aliyun::Serverless::Function";
-/// The resource types Fun's schema knows (lib/validate/schema/ros.js and friends).
-const RESOURCE_TYPES: &[&str] = &[
-    SERVICE,
-    "Aliyun::Serverless::Api",
-    "Aliyun::Serverless::TableStore",
-    "Aliyun::Serverless::Log",
-    "Aliyun::Serverless::CustomDomain",
-    "Aliyun::Serverless::MNSTopic",
-    "Aliyun::Serverless::Flow",
-];
-
-const TOP_KEYS: &[&str] = &[
-    "ROSTemplateFormatVersion",
-    "Transform",
-    "Resources",
-    "Description",
-    "Parameters",
-    "Mappings",
-    "Conditions",
-    "Outputs",
-    "Metadata",
-];
-
-const SERVICE_PROPERTIES: &[&str] = &[
-    "Description",
-    "Role",
-    "Policies",
-    "InternetAccess",
-    "VpcConfig",
-    "LogConfig",
-    "NasConfig",
-    "TracingConfig",
-];
-
-const FUNCTION_KEYS: &[&str] = &["Type", "Properties", "Events"];
-
-const FUNCTION_PROPERTIES: &[&str] = &[
-    "Handler",
-    "Runtime",
-    "CodeUri",
-    "Initializer",
-    "InitializationTimeout",
-    "Description",
-    "MemorySize",
-    "Timeout",
-    "InstanceConcurrency",
-    "CAPort",
-    "EnvironmentVariables",
-    "InstanceLifecycleConfig",
-    "InstanceType",
-    "Layers",
-    "AsyncConfiguration",
-    "CustomContainerConfig",
-];
-
-const HOOKS: &[&str] = &["PreStop", "PreFreeze"];
-const HOOK_KEYS: &[&str] = &["Handler", "Timeout"];
-
-const EVENT_TYPES: &[&str] = &[
-    "HTTP",
-    "Timer",
-    "OSS",
-    "Log",
-    "RDS",
-    "MNSTopic",
-    "TableStore",
-    "CDN",
-    "Datahub",
-    "Api",
-];
 const HTTP_PROPERTIES: &[&str] = &["AuthType", "Methods", "InvocationRole", "Qualifier"];
-/// docs/platform.md#template-formats. Fun accepts both spellings.
-const AUTH_TYPES: &[&str] = &["ANONYMOUS", "FUNCTION", "anonymous", "function"];
-const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "HEAD"];
 
 /// Checks a Fun template; returns the number of functions found.
-pub fn check(cx: &mut Context) -> usize {
-    let doc = cx.doc;
-    let Some(root) = doc.root else {
-        return 0;
-    };
-    for entry in doc.entries(root) {
-        let Some(key) = doc.text(entry.key) else {
-            continue;
-        };
-        if !TOP_KEYS.contains(&key)
-            && let Some(close) = crate::ui::closest(key, TOP_KEYS)
-        {
+pub fn check(cx: &mut Context, deployment: &Deployment, layout: &FunLayout) -> usize {
+    for key in &layout.unknown {
+        if let Some(close) = crate::ui::closest(&key.name, TOP_KEYS) {
             cx.warn(
                 "unknown-property",
-                entry.key,
-                format!("unknown top-level key `{key}`"),
+                key.key,
+                format!("unknown top-level key `{}`", key.name),
                 format!("did you mean `{close}`?"),
             );
         }
     }
-    match doc.get(root, "ROSTemplateFormatVersion") {
+    let root = deployment.span;
+    match &layout.format_version {
         None => cx.error(
             "format-version",
             root,
             "the template is missing `ROSTemplateFormatVersion`",
             format!("add `ROSTemplateFormatVersion: '{FORMAT_VERSION}'` at the top"),
         ),
-        Some(entry) => {
-            let node = doc.node(entry.value);
-            if let Some(text) = cx.string(entry.value, "ROSTemplateFormatVersion") {
+        Some(field) => {
+            if let Some(text) = cx.string(&field.value, "ROSTemplateFormatVersion") {
                 if text != FORMAT_VERSION {
                     cx.error(
                         "format-version",
-                        entry.value,
+                        field.span(),
                         format!("ROSTemplateFormatVersion `{text}` is not `{FORMAT_VERSION}`"),
                         format!("`{FORMAT_VERSION}` is the only version: ROSTemplateFormatVersion: '{FORMAT_VERSION}'"),
                     );
-                } else if node.style == Style::Plain {
+                } else if layout.format_version_plain {
                     cx.warn(
                         "format-version",
-                        entry.value,
+                        field.span(),
                         "an unquoted 2015-09-01 is a date to Fun's YAML reader (js-yaml), not the string its schema wants",
                         format!("quote it: ROSTemplateFormatVersion: '{FORMAT_VERSION}'"),
                     );
@@ -136,26 +57,27 @@ pub fn check(cx: &mut Context) -> usize {
             }
         }
     }
-    match doc.get(root, "Transform") {
+    match &layout.transform {
         None => cx.error(
             "transform",
             root,
             "the template is missing `Transform`",
             format!("add `Transform: '{TRANSFORM}'`, without which Fun does not know Aliyun::Serverless resources"),
         ),
-        Some(entry) => {
-            if let Some(text) = cx.string(entry.value, "Transform")
-                && text != TRANSFORM {
-                    cx.error(
-                        "transform",
-                        entry.value,
-                        format!("Transform `{text}` is not `{TRANSFORM}`"),
-                        format!("write Transform: '{TRANSFORM}'"),
-                    );
-                }
+        Some(field) => {
+            if let Some(text) = cx.string(&field.value, "Transform")
+                && text != TRANSFORM
+            {
+                cx.error(
+                    "transform",
+                    field.span(),
+                    format!("Transform `{text}` is not `{TRANSFORM}`"),
+                    format!("write Transform: '{TRANSFORM}'"),
+                );
+            }
         }
     }
-    let Some(resources) = doc.get(root, "Resources") else {
+    let Some(resources) = &layout.resources else {
         cx.error(
             "required-property",
             root,
@@ -164,45 +86,40 @@ pub fn check(cx: &mut Context) -> usize {
         );
         return 0;
     };
-    cx.functions_anchor = Some(cx.span(resources.key));
-    let Some(resources) = cx.mapping(resources.value, "Resources") else {
+    cx.functions_anchor = Some(resources.key);
+    if !cx.mapping(&resources.value, "Resources") {
         return 0;
-    };
+    }
     let mut functions = 0;
-    for entry in doc.entries(resources) {
-        let Some(name) = doc.text(entry.key) else {
+    for entry in &layout.entries {
+        if !cx.mapping(&entry.value, &format!("resource `{}`", entry.name)) {
+            continue;
+        }
+        let Some(kind) = resource_type(cx, entry, RESOURCE_TYPES) else {
             continue;
         };
-        let Some(resource) = cx.mapping(entry.value, &format!("resource `{name}`")) else {
-            continue;
-        };
-        let Some(kind) = resource_type(cx, resource, entry.key, name, RESOURCE_TYPES) else {
-            continue;
-        };
-        if kind == SERVICE {
-            cx.service_name(entry.key, name);
-            functions += service(cx, resource, name);
+        if kind == SERVICE
+            && let FunResourceKind::Service(index) = entry.kind
+        {
+            if !crate::deployment::is_computed(&entry.name) {
+                cx.service_name(entry.key, &entry.name);
+            }
+            functions += service(cx, deployment, entry, &deployment.services[index]);
         }
     }
     functions
 }
 
 /// The resource's `Type`, when it is one of `known` (else an error with a suggestion).
-fn resource_type<'a>(
-    cx: &mut Context<'a>,
-    resource: NodeId,
-    key: NodeId,
-    name: &str,
-    known: &[&str],
-) -> Option<&'a str> {
-    let value = cx.require(
-        resource,
+fn resource_type<'r>(cx: &mut Context, entry: &'r FunResource, known: &[&str]) -> Option<&'r str> {
+    let field = cx.require(
+        &entry.resource_type,
         "Type",
-        key,
-        &format!("`{name}`"),
+        entry.key,
+        &format!("`{}`", entry.name),
         "every resource has a Type such as 'Aliyun::Serverless::Service'",
     )?;
-    let kind = cx.string(value, "Type")?;
+    let kind = cx.string(&field.value, "Type")?;
     if known.contains(&kind) {
         return Some(kind);
     }
@@ -212,71 +129,82 @@ fn resource_type<'a>(
     };
     cx.error(
         "resource-type",
-        value,
+        field.span(),
         format!("`{kind}` is not a resource type Fun knows"),
         help,
     );
     None
 }
 
-fn service(cx: &mut Context, service: NodeId, service_name: &str) -> usize {
-    let doc = cx.doc;
+fn service(
+    cx: &mut Context,
+    deployment: &Deployment,
+    entry: &FunResource,
+    service: &Service,
+) -> usize {
+    if let Some(properties) = &service.properties
+        && cx.mapping(&properties.value, "the service's Properties")
+    {
+        service_properties(cx, service, &entry.name);
+    }
     let mut functions = 0;
-    for entry in doc.entries(service) {
-        let Some(key) = doc.text(entry.key) else {
+    for nested in &entry.nested {
+        if !cx.mapping(&nested.value, &format!("function `{}`", nested.name)) {
+            continue;
+        }
+        if resource_type(cx, nested, &[FUNCTION]).is_none() {
+            continue;
+        }
+        let FunResourceKind::Function(index) = nested.kind else {
             continue;
         };
-        match key {
-            "Type" => {}
-            "Properties" => {
-                if let Some(properties) = cx.mapping(entry.value, "the service's Properties") {
-                    service_properties(cx, properties, service_name);
-                }
-            }
-            name => {
-                let Some(function) = cx.mapping(entry.value, &format!("function `{name}`")) else {
-                    continue;
-                };
-                let Some(_) = resource_type(cx, function, entry.key, name, &[FUNCTION]) else {
-                    continue;
-                };
-                functions += 1;
-                self::function(cx, function, entry.key, name);
-            }
-        }
+        functions += 1;
+        function(cx, &deployment.functions[index], nested.key, &nested.name);
     }
     functions
 }
 
-fn service_properties(cx: &mut Context, properties: NodeId, service_name: &str) {
-    let doc = cx.doc;
+fn service_properties(cx: &mut Context, service: &Service, name: &str) {
     cx.closed_keys(
-        properties,
+        &service.unknown,
         SERVICE_PROPERTIES,
-        &format!("the Properties of service `{service_name}`"),
+        &format!("the Properties of service `{name}`"),
     );
-    for key in ["Description", "Role"] {
-        if let Some(entry) = doc.get(properties, key) {
-            cx.string(entry.value, key);
-        }
+    if let Some(field) = &service.description {
+        cx.string(&field.value, "Description");
     }
-    if let Some(entry) = doc.get(properties, "InternetAccess") {
-        cx.boolean(entry.value, "InternetAccess");
+    if let Some(field) = &service.role {
+        cx.string(&field.value, "Role");
     }
-    for key in ["LogConfig"] {
-        if let Some(entry) = doc.get(properties, key) {
-            cx.mapping(entry.value, key);
+    if let Some(field) = &service.internet_access {
+        cx.boolean(&field.value, "InternetAccess");
+    }
+    if let Some(field) = &service.log_config {
+        match &field.value {
+            // Fun's schema takes any string; only `Auto` means something to `fun deploy`.
+            Value::Invalid(FoundValue::String { text, .. }, span) => cx.warn(
+                "property-type",
+                *span,
+                format!("LogConfig `{text}` is neither `Auto` nor a mapping: Fun passes it to FC as it is"),
+                "write `LogConfig: Auto` (Fun creates the project and logstore), or a mapping with Project and Logstore",
+            ),
+            value => {
+                cx.mapping(value, "LogConfig");
+            }
         }
     }
 }
 
-fn function(cx: &mut Context, function: NodeId, key: NodeId, name: &str) {
-    let doc = cx.doc;
-    let owner = cx.owner(Some(name));
-    cx.function_name(key, "function name");
-    cx.closed_keys(function, FUNCTION_KEYS, &format!("function `{name}`"));
+fn function(cx: &mut Context, f: &Function, key: Span, name: &str) {
+    let owner = cx.owner(f.name_str(), f.code_location());
+    if let Some(field) = &f.name {
+        cx.function_name(&field.value, "function name", true);
+    }
+    if let Origin::Fun { unknown, .. } = &f.origin {
+        cx.closed_keys(unknown, FUNCTION_KEYS, &format!("function `{name}`"));
+    }
     let Some(properties) = cx.require(
-        function,
+        &f.properties,
         "Properties",
         key,
         &format!("function `{name}`"),
@@ -284,247 +212,277 @@ fn function(cx: &mut Context, function: NodeId, key: NodeId, name: &str) {
     ) else {
         return;
     };
-    let Some(properties) = cx.mapping(properties, "Properties") else {
+    if !cx.mapping(&properties.value, "Properties") {
         return;
-    };
+    }
     cx.closed_keys(
-        properties,
+        &f.unknown,
         FUNCTION_PROPERTIES,
         &format!("the Properties of function `{name}`"),
     );
     let what = format!("function `{name}`");
-    let image = doc.get(properties, "CustomContainerConfig");
-    if let Some(config) = image
-        && let Some(config) = cx.mapping(config.value, "CustomContainerConfig")
+    if let Some(config) = &f.custom_container_config
+        && cx.mapping(&config.value, "CustomContainerConfig")
+        && let Some(config_value) = config.literal()
         && let Some(image) = cx.require(
-            config,
+            &config_value.image,
             "Image",
-            config,
+            config.span(),
             "CustomContainerConfig",
             "add Image: the container image to run",
         )
     {
-        cx.string(image, "Image");
+        cx.string(&image.value, "Image");
     }
     let runtime = match cx.require(
-        properties,
+        &f.runtime,
         "Runtime",
         key,
         &what,
         "add `Runtime: custom` (or the custom.debian runtime cargo fc builds for)",
     ) {
-        Some(value) => cx.runtime(
-            value,
+        Some(field) => cx.runtime(
+            &field.value,
             "Runtime",
             owner,
-            image.is_some(),
+            f.custom_container_config.is_some(),
             "CustomContainerConfig",
             true,
         ),
         None => RuntimeKind::Unknown,
     };
-    if runtime == RuntimeKind::Custom
-        && let Owner::Foreign = owner
-    {
-        cx.unmatched(key, name);
-    }
+    cx.ownership(key, name, owner, runtime, f.code_location());
     if runtime != RuntimeKind::Container {
         if let Some(handler) = cx.require(
-            properties,
+            &f.handler,
             "Handler",
             key,
             &what,
             "add `Handler: index.handler`: a custom runtime ignores it, but FC requires one",
         ) {
-            cx.handler(handler, "Handler");
+            cx.handler(&handler.value, "Handler");
         }
         if let Some(code) = cx.require(
-            properties,
+            &f.code,
             "CodeUri",
             key,
             &what,
             "add CodeUri pointing at the zip `cargo fc pack` writes, such as ./target/fc/NAME.zip",
-        ) {
-            if runtime != RuntimeKind::Other {
-                cx.code_path(code, "CodeUri", owner);
-            } else {
-                cx.string(code, "CodeUri");
-            }
+        ) && let Some(path) = super::devs::code_value(code)
+        {
+            cx.code_path(&path, "CodeUri", owner);
         }
-    } else if let Some(handler) = doc.get(properties, "Handler") {
-        cx.handler(handler.value, "Handler");
+    } else if let Some(handler) = &f.handler {
+        cx.handler(&handler.value, "Handler");
     }
-    let initializer = doc.get(properties, "Initializer");
-    if let Some(entry) = initializer {
-        cx.handler(entry.value, "Initializer");
+    let hook = f.initializer.as_deref().and_then(Field::literal);
+    let initializer = hook.and_then(|h| h.handler.as_ref());
+    if let Some(field) = initializer {
+        cx.handler(&field.value, "Initializer");
     }
-    if let Some(entry) = doc.get(properties, "InitializationTimeout") {
+    if let Some(field) = hook.and_then(|h| h.timeout.as_ref()) {
         cx.limit(
             &INITIALIZATION_TIMEOUT,
-            entry.value,
+            &field.value,
             "InitializationTimeout",
         );
         if initializer.is_none() {
             cx.warn(
                 "initialization-timeout",
-                entry.key,
+                field.key,
                 "InitializationTimeout has no effect without an Initializer",
                 "add `Initializer: index.initializer` (the bootstrap then gets POST /initialize), or remove it",
             );
         }
     }
-    if let Some(entry) = doc.get(properties, "MemorySize")
-        && let Some(size) = cx.limit(&MEMORY_SIZE, entry.value, "MemorySize")
+    if let Some(field) = &f.memory_size
+        && let Some(size) = cx.limit(&MEMORY_SIZE, &field.value, "MemorySize")
         && size > 3072
         && !crate::platform::FUN_LARGE_MEMORY_MB.contains(&size)
     {
         cx.warn(
-                    "memory-size",
-                    entry.value,
-                    format!("Fun accepts MemorySize above 3072 MB only as 4096, 8192, 16384 or 32768; {size} may be refused by `fun deploy`"),
-                    "use one of those sizes, or deploy with Serverless Devs",
-                );
+            "memory-size",
+            field.span(),
+            format!("Fun accepts MemorySize above 3072 MB only as 4096, 8192, 16384 or 32768; {size} may be refused by `fun deploy`"),
+            "use one of those sizes, or deploy with Serverless Devs",
+        );
     }
-    if let Some(entry) = doc.get(properties, "Timeout") {
-        cx.limit(&TIMEOUT, entry.value, "Timeout");
+    if let Some(field) = &f.timeout {
+        cx.limit(&TIMEOUT, &field.value, "Timeout");
     }
-    if let Some(entry) = doc.get(properties, "InstanceConcurrency") {
-        cx.limit(&FUN_CONCURRENCY, entry.value, "InstanceConcurrency");
+    if let Some(field) = &f.instance_concurrency {
+        cx.limit(&FUN_CONCURRENCY, &field.value, "InstanceConcurrency");
     }
-    if let Some(entry) = doc.get(properties, "CAPort") {
-        cx.limit(&PORT, entry.value, "CAPort");
+    if let Some(field) = &f.ca_port {
+        cx.limit(&PORT, &field.value, "CAPort");
     }
-    if let Some(entry) = doc.get(properties, "Description") {
-        cx.string(entry.value, "Description");
+    if let Some(field) = &f.description {
+        cx.string(&field.value, "Description");
     }
-    if let Some(entry) = doc.get(properties, "InstanceType")
-        && let Some(kind) = cx.string(entry.value, "InstanceType")
+    if let Some(field) = &f.instance_type
+        && let Some(kind) = cx.string(&field.value, "InstanceType")
         && kind != "e1"
         && kind != "c1"
     {
         cx.error(
             "property-type",
-            entry.value,
+            field.span(),
             format!("InstanceType `{kind}` is not e1 or c1"),
             "use e1 (elastic) or c1 (performance)",
         );
     }
-    if let Some(entry) = doc.get(properties, "EnvironmentVariables") {
-        environment(cx, entry.value, "EnvironmentVariables");
+    if let Some(field) = &f.environment_variables {
+        environment(cx, field);
     }
-    if let Some(entry) = doc.get(properties, "Layers")
-        && let Some(items) = cx.list(entry.value, "Layers")
+    if let Some(field) = &f.layers
+        && let Some(items) = cx.list(&field.value, "Layers")
     {
-        for &item in items {
-            cx.string(item, "each layer");
-        }
+        cx.strings(items, "each layer");
     }
-    if let Some(entry) = doc.get(properties, "InstanceLifecycleConfig") {
-        lifecycle(cx, entry.value);
+    if let Some(field) = &f.instance_lifecycle_config {
+        lifecycle(cx, field);
     }
-    if let Some(entry) = doc.get(function, "Events") {
-        events(cx, entry.value, name);
+    if let Some(field) = &f.triggers {
+        events(cx, field, name);
     }
 }
 
 /// Environment variables: a mapping of names to scalar values.
-pub fn environment(cx: &mut Context, id: NodeId, what: &str) {
-    let doc = cx.doc;
-    let Some(map) = cx.mapping(id, what) else {
+pub fn environment(cx: &mut Context, field: &Field<Vec<EnvironmentVariable>>) {
+    if !cx.mapping(&field.value, field.name) {
         return;
-    };
-    for entry in doc.entries(map) {
-        if doc.map(entry.value).is_some() || doc.seq(entry.value).is_some() {
-            let name = doc.text(entry.key).unwrap_or("?");
+    }
+    for variable in field.literal().into_iter().flatten() {
+        if let Value::Invalid(found @ (FoundValue::List | FoundValue::Mapping), span) =
+            &variable.value
+        {
             cx.error(
                 "property-type",
-                entry.value,
-                format!("environment variable `{name}` must be a string, found {}", doc.kind_name(entry.value)),
+                *span,
+                format!(
+                    "environment variable `{}` must be a string, found {found}",
+                    variable.name
+                ),
                 "environment variables are strings: quote the value, or encode structure as JSON in a string",
             );
         }
     }
 }
 
-fn lifecycle(cx: &mut Context, id: NodeId) {
-    let doc = cx.doc;
-    let Some(config) = cx.mapping(id, "InstanceLifecycleConfig") else {
+fn lifecycle(cx: &mut Context, field: &Field<crate::deployment::InstanceLifecycleConfig>) {
+    if !cx.mapping(&field.value, "InstanceLifecycleConfig") {
+        return;
+    }
+    let Some(config) = field.literal() else {
         return;
     };
-    cx.closed_keys(config, HOOKS, "InstanceLifecycleConfig");
-    for hook in HOOKS {
-        let Some(entry) = doc.get(config, hook) else {
+    cx.closed_keys(&config.unknown, HOOKS, "InstanceLifecycleConfig");
+    for (hook, slot) in [
+        ("PreStop", &config.pre_stop),
+        ("PreFreeze", &config.pre_freeze),
+    ] {
+        let Some(entry) = slot else {
             continue;
         };
-        let Some(map) = cx.mapping(entry.value, hook) else {
+        if !cx.mapping(&entry.value, hook) {
             continue;
-        };
-        cx.closed_keys(map, HOOK_KEYS, hook);
-        if let Some(handler) = cx.require(
-            map,
-            "Handler",
-            entry.key,
-            hook,
-            "add `Handler: index.prestop`; FC calls the hook only when it has a handler",
-        ) {
-            cx.handler(handler, &format!("{hook} Handler"));
         }
-        if let Some(timeout) = doc.get(map, "Timeout") {
-            cx.limit(&HOOK_TIMEOUT, timeout.value, &format!("{hook} Timeout"));
+        let Some(value) = entry.literal() else {
+            continue;
+        };
+        hook_rules(cx, hook, entry.key, value);
+    }
+}
+
+fn hook_rules(cx: &mut Context, hook: &str, key: Span, value: &LifecycleHook) {
+    cx.closed_keys(&value.unknown, HOOK_KEYS, hook);
+    if let Some(handler) = cx.require(
+        &value.handler,
+        "Handler",
+        key,
+        hook,
+        "add `Handler: index.prestop`; FC calls the hook only when it has a handler",
+    ) {
+        cx.handler(&handler.value, &format!("{hook} Handler"));
+    }
+    if let Some(timeout) = &value.timeout {
+        cx.limit(&HOOK_TIMEOUT, &timeout.value, &format!("{hook} Timeout"));
+    }
+}
+
+/// The text a name is written with, computed or not (for messages).
+pub fn written(field: &Option<Field<String>>) -> Option<String> {
+    match &field.as_ref()?.value {
+        Value::Literal(text, _) | Value::Computed(text, _) => Some(text.clone()),
+        Value::Invalid(found, _) => {
+            let text = found.text();
+            (!text.is_empty()).then_some(text)
         }
     }
 }
 
-fn events(cx: &mut Context, id: NodeId, function: &str) {
-    let doc = cx.doc;
-    let Some(events) = cx.mapping(id, "Events") else {
+fn events(cx: &mut Context, field: &Field<Vec<Trigger>>, function: &str) {
+    if !cx.mapping(&field.value, "Events") {
         return;
-    };
-    for entry in doc.entries(events) {
-        let Some(name) = doc.text(entry.key) else {
+    }
+    for trigger in field.literal().into_iter().flatten() {
+        let name = written(&trigger.name).unwrap_or_default();
+        if !cx.mapping(&trigger.value, &format!("event `{name}`")) {
             continue;
+        }
+        let entry = FunResource {
+            name: name.clone(),
+            key: trigger.declared,
+            value: Value::Literal((), trigger.declared),
+            resource_type: trigger.trigger_type.clone(),
+            kind: FunResourceKind::Unknown,
+            nested: Vec::new(),
         };
-        let Some(event) = cx.mapping(entry.value, &format!("event `{name}`")) else {
-            continue;
-        };
-        let Some(kind) = resource_type(cx, event, entry.key, name, EVENT_TYPES) else {
+        let Some(kind) = resource_type(cx, &entry, EVENT_TYPES) else {
             continue;
         };
         if kind != "HTTP" {
             continue;
         }
-        cx.closed_keys(event, &["Type", "Properties"], &format!("event `{name}`"));
+        cx.closed_keys(&trigger.unknown, EVENT_KEYS, &format!("event `{name}`"));
         let Some(properties) = cx.require(
-            event,
+            &trigger.config,
             "Properties",
-            entry.key,
+            trigger.declared,
             &format!("HTTP trigger `{name}` of `{function}`"),
             "add Properties: { AuthType: ANONYMOUS, Methods: ['GET', 'POST'] }",
         ) else {
             continue;
         };
-        let Some(properties) = cx.mapping(properties, "Properties") else {
+        if !cx.mapping(&properties.value, "Properties") {
+            continue;
+        }
+        let Some(TriggerConfig::Http(config)) = properties.literal() else {
             continue;
         };
-        cx.closed_keys(properties, HTTP_PROPERTIES, "an HTTP trigger's Properties");
+        cx.closed_keys(
+            &config.unknown,
+            HTTP_PROPERTIES,
+            "an HTTP trigger's Properties",
+        );
         let what = format!("HTTP trigger `{name}`");
         if let Some(auth) = cx.require(
-            properties,
+            &config.auth_type,
             "AuthType",
-            entry.key,
+            trigger.declared,
             &what,
             "add `AuthType: ANONYMOUS` (anyone may call) or `AuthType: FUNCTION` (signed requests)",
         ) {
-            cx.auth_type(auth, "AuthType", AUTH_TYPES);
+            cx.auth_type(&auth.value, "AuthType", AUTH_TYPES);
         }
         if let Some(methods) = cx.require(
-            properties,
+            &config.methods,
             "Methods",
-            entry.key,
+            trigger.declared,
             &what,
             "add `Methods: ['GET', 'POST']`",
         ) {
-            cx.methods(methods, "Methods", METHODS);
+            cx.methods(&methods.value, "Methods", METHODS);
         }
     }
 }

@@ -1,129 +1,37 @@
 //! `cargo fc check`: finds the mistakes in a deployment template before FC does.
 //!
-//! Two template formats are understood: Fun's `template.yml` (`Transform:
-//! Aliyun::Serverless-2018-04-03`) and Serverless Devs' `s.yaml`, both the FC 3.0 form (`edition:
-//! 3.0.0`, component `fc3`) and the older `edition: 1.0.0` form (component `fc`). The checker
-//! reads the YAML into a tree that keeps every node's position ([`yaml`]), applies the format's
-//! rules ([`fun`], [`devs`], sharing [`rules`]) and reports every problem it finds as a
-//! [`Diagnostic`]; [`render`] prints them like compiler errors or as JSON.
+//! The template is read into the typed model of a deployment ([`crate::deployment`]), which
+//! also reports what only the YAML tree can tell (syntax, tabs, duplicate keys, bad merges);
+//! the format's rules ([`fun`], [`devs`], sharing [`rules`]) then run over the model and report
+//! every problem they find as a [`Diagnostic`]; [`render`] prints them like compiler errors or as
+//! JSON.
 //!
-//! The entry point [`check_source`] is pure: it takes the text, never touches the file system
-//! and never panics, whatever the input (a property test feeds it arbitrary and mutated YAML).
+//! The entry point [`check_template`] is pure: it takes the text and the [`Expectations`] (its
+//! options), never touches the file system and never panics, whatever the input (a property
+//! test feeds it arbitrary and mutated YAML).
 
 mod devs;
 mod fun;
 mod render;
 mod rules;
-pub mod yaml;
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::deployment::{self, Layout, TemplateError};
+use crate::error::Result;
 use crate::platform::Runtime;
 use crate::project::{self, Project, Selection};
 use crate::ui::Ui;
 
+pub use crate::deployment::{
+    Diagnostic, Format, Found, Severity, TEMPLATE_NAMES, display_path, find_templates, normalize,
+    normalize_breaks,
+};
 pub use render::{render_human, to_json};
 
-/// The file names looked for next to a package, in this order.
-pub const TEMPLATE_NAMES: &[&str] = &["template.yml", "template.yaml", "s.yaml", "s.yml"];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-/// One problem in a template, at a position (1-based line and column, counted in characters).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub severity: Severity,
-    /// A stable name for the rule, e.g. `handler` or `memory-size` (in JSON output and tests).
-    pub rule: &'static str,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    /// Exclusive.
-    pub end_column: usize,
-    pub message: String,
-    pub help: String,
-}
-
-impl Diagnostic {
-    pub(crate) fn new(
-        severity: Severity,
-        rule: &'static str,
-        span: yaml::Span,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Self {
-        let line = span.start.line.max(1);
-        let column = span.start.col + 1;
-        let (end_line, end_column) =
-            if span.end.line > line || (span.end.line == line && span.end.col > span.start.col) {
-                (span.end.line, span.end.col + 1)
-            } else {
-                (line, column + 1)
-            };
-        Self {
-            severity,
-            rule,
-            line,
-            column,
-            end_line,
-            end_column,
-            message: message.into(),
-            help: help.into(),
-        }
-    }
-}
-
-/// The template formats the checker understands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Fun's `template.yml`, Transform `Aliyun::Serverless-2018-04-03`.
-    Fun,
-    /// Serverless Devs `s.yaml` with `edition: 3.0.0` (component `fc3`).
-    Devs3,
-    /// Serverless Devs `s.yaml` with `edition: 1.0.0` (component `fc`).
-    Devs1,
-}
-
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Fun => "fun",
-            Format::Devs3 => "serverless-devs-3",
-            Format::Devs1 => "serverless-devs-1",
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Format::Fun => "Fun template (Aliyun::Serverless-2018-04-03)",
-            Format::Devs3 => "Serverless Devs s.yaml (edition 3.0.0, fc3)",
-            Format::Devs1 => "Serverless Devs s.yaml (edition 1.0.0, fc)",
-        }
-    }
-
-    /// Whether a file of this format is deployed with `s` (else with `fun`).
-    pub fn is_serverless_devs(self) -> bool {
-        matches!(self, Format::Devs3 | Format::Devs1)
-    }
-}
-
-/// What the cargo project says the template should contain.
+/// What the cargo project says the template should contain: the checker's options.
 #[derive(Debug, Clone, Default)]
 pub struct Expectations {
     /// Relative code paths in the template are resolved against this folder (the template's).
@@ -207,256 +115,63 @@ pub fn check_source(file_name: &str, text: &str, expectations: &Expectations) ->
 
 /// [`check_source`] with the format and the number of functions found.
 pub fn check_template(file_name: &str, text: &str, expectations: &Expectations) -> Outcome {
-    let mut diagnostics = Vec::new();
-    // A byte-order mark is legal YAML but trips some readers; the parser skips it.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // YAML breaks lines at \r too; with one kind of break, positions mean the same everywhere.
-    let text = normalize_breaks(text);
-    let text = text.as_ref();
-    let mut outcome = Outcome {
-        format: None,
-        functions: 0,
-        diagnostics: Vec::new(),
-    };
-    if let Some(document) = yaml::parse(text, &mut diagnostics) {
-        let mut context = rules::Context::new(&document, text, expectations, diagnostics);
-        outcome.format = detect(&mut context, file_name);
-        outcome.functions = match outcome.format {
-            Some(Format::Fun) => fun::check(&mut context),
-            Some(Format::Devs3) => devs::check_v3(&mut context),
-            Some(Format::Devs1) => devs::check_v1(&mut context),
-            None => 0,
+    check_reading(&deployment::read(file_name, text), expectations)
+}
+
+/// The rules over a template already read.
+pub fn check_reading(reading: &deployment::Reading, expectations: &Expectations) -> Outcome {
+    let mut diagnostics = reading.diagnostics.clone();
+    let mut functions = 0;
+    let format = reading.format();
+    if let Some(deployment) = &reading.deployment {
+        let mut context = rules::Context::new(&reading.text, expectations);
+        functions = match &deployment.layout {
+            Layout::Fun(layout) => fun::check(&mut context, deployment, layout),
+            Layout::Devs(layout) if deployment.format == Format::Devs3 => {
+                devs::check_v3(&mut context, deployment, layout)
+            }
+            Layout::Devs(layout) => devs::check_v1(&mut context, deployment, layout),
         };
-        if outcome.format.is_some() {
-            context.report_missing_functions();
+        context.report_missing_functions();
+        context.report_suggestion_budget();
+        if let Some(span) = deployment.truncated {
+            context.warn(
+                "template-size",
+                span,
+                format!(
+                    "cargo fc stopped reading here: through aliases and merge keys the template holds more than {} entries, and what follows was not checked",
+                    deployment::VISIT_BUDGET
+                ),
+                "a template this size is most likely generated by mistake; share settings through a few anchors rather than many",
+            );
         }
-        diagnostics = context.into_diagnostics();
+        diagnostics.extend(context.into_diagnostics());
     }
     diagnostics.sort_by_key(|d| (d.line, d.column));
-    outcome.diagnostics = diagnostics;
-    outcome
-}
-
-/// The text with `\r\n` and lone `\r` line breaks turned into `\n`.
-/// A template's YAML as plain data, read by the same parser the checker uses; `None` when it is
-/// not valid YAML (`cargo fc check` then tells where).
-pub fn read_yaml(text: &str) -> Option<serde_json::Value> {
-    let text = normalize_breaks(text);
-    let document = yaml::parse(&text, &mut Vec::new())?;
-    Some(
-        document
-            .root
-            .map_or(serde_json::Value::Null, |root| document.to_json(root)),
-    )
-}
-
-pub fn normalize_breaks(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains('\r') {
-        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
+    Outcome {
+        format,
+        functions,
+        diagnostics,
     }
-}
-
-/// Recognises the format from the content, falling back on the file name.
-fn detect(context: &mut rules::Context, file_name: &str) -> Option<Format> {
-    let doc = context.doc;
-    let whole = yaml::Span {
-        start: yaml::Pos { line: 1, col: 0 },
-        end: yaml::Pos { line: 1, col: 0 },
-    };
-    let Some(root) = doc.root else {
-        context.push(Diagnostic::new(
-            Severity::Error,
-            "template-empty",
-            whole,
-            "the template is empty",
-            "write a Fun template.yml or a Serverless Devs s.yaml; `cargo fc new` creates one",
-        ));
-        return None;
-    };
-    if doc.map(root).is_none() {
-        context.push(Diagnostic::new(
-            Severity::Error,
-            "template-format",
-            doc.node(root).span,
-            format!(
-                "a template is a mapping of keys to values, but this file holds {}",
-                doc.kind_name(root)
-            ),
-            "start from a Fun template.yml or a Serverless Devs s.yaml; `cargo fc new` creates one",
-        ));
-        return None;
-    }
-    let has = |key: &str| doc.get(root, key).is_some();
-    if let Some(edition) = doc.get(root, "edition") {
-        return match doc.text(edition.value) {
-            Some("3.0.0") => Some(Format::Devs3),
-            Some("1.0.0") => Some(Format::Devs1),
-            other => {
-                context.push(Diagnostic::new(
-                    Severity::Error,
-                    "edition",
-                    doc.node(edition.value).span,
-                    match other {
-                        Some(text) => format!("unknown Serverless Devs edition `{text}`"),
-                        None => format!(
-                            "`edition` must be a string, found {}",
-                            doc.kind_name(edition.value)
-                        ),
-                    },
-                    "write `edition: 3.0.0` (component fc3) or `edition: 1.0.0` (component fc)",
-                ));
-                None
-            }
-        };
-    }
-    if has("ROSTemplateFormatVersion") || has("Transform") || has("Resources") {
-        return Some(Format::Fun);
-    }
-    let name = Path::new(file_name)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let devs_name = name == "s.yaml"
-        || name == "s.yml"
-        || name.ends_with(".s.yaml")
-        || name.ends_with(".s.yml");
-    if has("resources") || has("services") || devs_name {
-        let help = if has("services") {
-            "add `edition: 1.0.0` at the top (this file has `services`, the 1.0.0 layout)"
-        } else {
-            "add `edition: 3.0.0` at the top"
-        };
-        context.push(Diagnostic::new(
-            Severity::Error,
-            "edition",
-            doc.node(root).span,
-            "a Serverless Devs s.yaml needs `edition`",
-            help,
-        ));
-        return None;
-    }
-    context.push(Diagnostic::new(
-        Severity::Error,
-        "template-format",
-        doc.node(root).span,
-        "not a Fun template.yml or a Serverless Devs s.yaml",
-        "a Fun template starts with `ROSTemplateFormatVersion: '2015-09-01'` and `Transform: 'Aliyun::Serverless-2018-04-03'`; an s.yaml with `edition: 3.0.0`",
-    ));
-    None
-}
-
-/// A template found for a set of functions.
-#[derive(Debug, Clone)]
-pub struct Found {
-    pub path: PathBuf,
-    /// Indexes into `project.functions` of the functions it is expected to declare.
-    pub functions: Vec<usize>,
-}
-
-/// The templates of the project's functions: each package's configured `template`, else the
-/// template files in its folder, else in the workspace root. Several packages may share one.
-pub fn find_templates(project: &Project) -> Result<Vec<Found>> {
-    let mut found: Vec<Found> = Vec::new();
-    let mut add = |path: PathBuf, index: usize| match found.iter_mut().find(|f| f.path == path) {
-        Some(entry) => entry.functions.push(index),
-        None => found.push(Found {
-            path,
-            functions: vec![index],
-        }),
-    };
-    for (index, function) in project.functions.iter().enumerate() {
-        if let Some(configured) = &function.config.template {
-            if !configured.is_file() {
-                return Err(Error::config(format!(
-                    "`template` in [package.metadata.fc] names {}, which does not exist",
-                    configured.display()
-                ))
-                .at(
-                    &function.manifest_path,
-                    project::locate_key(
-                        &function.manifest_path,
-                        &["package", "metadata", "fc"],
-                        "template",
-                    )
-                    .and_then(|at| at.line),
-                )
-                .help("the path is relative to the package's Cargo.toml; fix it or remove the key to use template.yml / s.yaml next to the package"));
-            }
-            add(normalize(configured), index);
-            continue;
-        }
-        let mut paths = templates_in(&function.package_dir);
-        if paths.is_empty() {
-            paths = templates_in(&project.workspace_root);
-        }
-        for path in paths {
-            add(path, index);
-        }
-    }
-    Ok(found)
-}
-
-fn templates_in(dir: &Path) -> Vec<PathBuf> {
-    TEMPLATE_NAMES
-        .iter()
-        .map(|name| dir.join(name))
-        .filter(|path| path.is_file())
-        .map(|path| normalize(&path))
-        .collect()
-}
-
-/// `path` made absolute and free of `.` and `..`, without touching the file system.
-pub fn normalize(path: &Path) -> PathBuf {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .unwrap_or_else(|_| PathBuf::from("/"))
-            .join(path)
-    };
-    let mut out = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Checks one template file and prints its diagnostics.
 pub fn check_file(path: &Path, expectations: &Expectations, ui: &Ui) -> Result<(Outcome, String)> {
-    let text = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    let text = String::from_utf8(text).map_err(|e| {
-        Error::new(
-            ErrorKind::Check,
-            format!(
-                "{} is not UTF-8 text (invalid byte at offset {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .help("save the template as UTF-8")
-    })?;
-    let display = display_path(path);
-    let outcome = check_template(&display, &text, expectations);
-    report(&display, &text, &outcome, ui);
+    let (outcome, display, _) = check_file_keeping(path, expectations, ui)?;
     Ok((outcome, display))
 }
 
-/// The path as the user would type it: relative to the current folder when inside it.
-pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    cwd.and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| path.to_path_buf())
-        .display()
-        .to_string()
+/// [`check_file`], handing back what was read.
+fn check_file_keeping(
+    path: &Path,
+    expectations: &Expectations,
+    ui: &Ui,
+) -> Result<(Outcome, String, deployment::Reading)> {
+    let source = deployment::load(path)?;
+    let reading = deployment::read(&source.display, &source.text);
+    let outcome = check_reading(&reading, expectations);
+    report(&source.display, &source.text, &outcome, ui);
+    Ok((outcome, source.display, reading))
 }
 
 fn report(display: &str, text: &str, outcome: &Outcome, ui: &Ui) {
@@ -505,11 +220,23 @@ pub fn command(selection: &Selection, args: &CheckOptions, ui: &Ui) -> Result<()
     let project = load_project(selection, args.template.is_some())?;
     let targets: Vec<(PathBuf, Expectations)> = match (&args.template, &project) {
         (Some(path), project) => {
-            if !path.is_file() {
-                return Err(
-                    Error::config(format!("template {} does not exist", path.display()))
-                        .help("pass --template the path of a template.yml or s.yaml"),
-                );
+            // Named as the user typed it: `template nope.yml does not exist`.
+            match deployment::file_kind(path) {
+                Ok(None) => {}
+                Ok(Some(kind)) => {
+                    return Err(TemplateError::NotAFile {
+                        path: path.clone(),
+                        kind,
+                    }
+                    .into());
+                }
+                Err(source) => {
+                    return Err(TemplateError::Read {
+                        path: path.clone(),
+                        source,
+                    }
+                    .into());
+                }
             }
             let path = normalize(path);
             let base = path.parent().unwrap_or(Path::new("/")).to_path_buf();
@@ -525,7 +252,7 @@ pub fn command(selection: &Selection, args: &CheckOptions, ui: &Ui) -> Result<()
         (None, Some(project)) => {
             let found = find_templates(project)?;
             if found.is_empty() {
-                return Err(no_template_error(project));
+                return Err(no_template_error(project).into());
             }
             found
                 .into_iter()
@@ -538,14 +265,10 @@ pub fn command(selection: &Selection, args: &CheckOptions, ui: &Ui) -> Result<()
                 .collect()
         }
         (None, None) => {
-            let cwd = std::env::current_dir().map_err(|e| Error::io("read", Path::new("."), e))?;
-            let paths = templates_in(&cwd);
+            let cwd = std::env::current_dir().map_err(crate::error::io("read", Path::new(".")))?;
+            let paths = deployment::templates_in(&cwd)?;
             if paths.is_empty() {
-                return Err(Error::config(format!(
-                    "no cargo project and no template here (looked for {})",
-                    TEMPLATE_NAMES.join(", ")
-                ))
-                .help("run cargo fc check in a package folder, or pass --template FILE"));
+                return Err(TemplateError::NothingHere.into());
             }
             paths
                 .into_iter()
@@ -565,7 +288,10 @@ pub fn command(selection: &Selection, args: &CheckOptions, ui: &Ui) -> Result<()
     let (mut errors, mut warnings) = (0, 0);
     let mut failed = Vec::new();
     for (path, expectations) in &targets {
-        let (outcome, display) = check_file(path, expectations, ui)?;
+        let (outcome, display, reading) = check_file_keeping(path, expectations, ui)?;
+        // `cargo fc check` ends right after: freeing the model of a large template, one
+        // allocation at a time, would cost more than all its rules did.
+        std::mem::forget(reading);
         errors += outcome.errors();
         warnings += outcome.warnings();
         let line = summary(&display, &outcome);
@@ -586,34 +312,22 @@ pub fn command(selection: &Selection, args: &CheckOptions, ui: &Ui) -> Result<()
     if failed.is_empty() {
         return Ok(());
     }
-    let mut error = Error::new(
-        ErrorKind::Check,
-        format!("template check failed: {}", failed.join("; ")),
-    );
-    if errors == 0 && warnings > 0 {
-        error =
-            error.help("--deny-warnings turns warnings into failures; fix them or drop the flag");
-    } else {
-        error =
-            error.help("fix the errors above; `cargo fc check` runs offline and in milliseconds");
+    Err(TemplateError::CheckFailed {
+        files: failed,
+        warnings_only: errors == 0 && warnings > 0,
     }
-    Err(error)
+    .into())
 }
 
-fn no_template_error(project: &Project) -> Error {
-    let dirs: Vec<String> = project
+fn no_template_error(project: &Project) -> TemplateError {
+    let looked_in: std::collections::BTreeSet<PathBuf> = project
         .functions
         .iter()
-        .map(|f| f.package_dir.display().to_string())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
+        .map(|f| f.package_dir.clone())
         .collect();
-    Error::config(format!(
-        "no template found: looked for {} in {}",
-        TEMPLATE_NAMES.join(", "),
-        dirs.join(", ")
-    ))
-    .help("pass --template FILE, or set `template = \"path\"` in [package.metadata.fc]")
+    TemplateError::NoTemplate {
+        looked_in: looked_in.into_iter().collect(),
+    }
 }
 
 /// The cargo project, or `None` when there is none and the caller can do without one.
@@ -668,18 +382,13 @@ pub fn gate(project: &Project, path: &Path, functions: &[usize], ui: &Ui) -> Res
     let expectations = Expectations::from_project(project, &base, Some(functions));
     let (outcome, display) = check_file(path, &expectations, ui)?;
     let Some(format) = outcome.format else {
-        return Err(Error::new(
-            ErrorKind::Check,
-            format!("{display} is not a template cargo fc can deploy"),
-        )
-        .help("fix the errors above"));
+        return Err(TemplateError::NotATemplate { file: display }.into());
     };
     if outcome.errors() > 0 {
-        return Err(Error::new(
-            ErrorKind::Check,
-            format!("not deploying: {}", summary(&display, &outcome)),
-        )
-        .help("fix the errors above; `cargo fc check` shows them again"));
+        return Err(TemplateError::NotDeploying {
+            summary: summary(&display, &outcome),
+        }
+        .into());
     }
     ui.status("Checked", summary(&display, &outcome));
     Ok(format)
@@ -687,7 +396,6 @@ pub fn gate(project: &Project, path: &Path, functions: &[usize], ui: &Ui) -> Res
 
 /// The format of a template file, read cheaply (for choosing a deploy tool).
 pub fn format_of(path: &Path) -> Result<Option<Format>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-    let expectations = Expectations::default();
-    Ok(check_template(&display_path(path), &text, &expectations).format)
+    let source = deployment::load(path)?;
+    Ok(deployment::read(&source.display, &source.text).format())
 }

@@ -20,7 +20,7 @@ const RESET: &str = "\x1b[0m";
 ///    |
 ///  9 |         Handler: in dex
 ///    |                    ^
-///    = help: use only letters, digits and _ . - : (…)
+///    = help: use only letters, digits and _ . - : / (…)
 /// ```
 pub fn render_human(file: &str, source: &str, diagnostics: &[Diagnostic], color: bool) -> String {
     let paint = |style: &str, text: &str| {
@@ -52,11 +52,12 @@ pub fn render_human(file: &str, source: &str, diagnostics: &[Diagnostic], color:
         let pad = " ".repeat(number.len());
         if let Some(line) = lines.get(diagnostic.line - 1) {
             // A tab is one column to the parser; one space keeps the caret under it.
-            let shown: String = line
+            let chars: Vec<char> = line
+                .trim_end()
                 .chars()
                 .map(|c| if c == '\t' { ' ' } else { c })
                 .collect();
-            let length = shown.chars().count();
+            let length = chars.len();
             let start = diagnostic.column - 1;
             let width = if diagnostic.end_line == diagnostic.line {
                 diagnostic.end_column.saturating_sub(diagnostic.column)
@@ -64,13 +65,14 @@ pub fn render_human(file: &str, source: &str, diagnostics: &[Diagnostic], color:
                 length.saturating_sub(start)
             }
             .max(1);
+            let (shown, start, width) = window(&chars, start, width);
             let _ = writeln!(out, "{pad} {}", paint(BLUE, "|"));
             let _ = writeln!(
                 out,
                 "{} {} {}",
                 paint(BLUE, &number),
                 paint(BLUE, "|"),
-                shown.trim_end()
+                shown
             );
             let _ = writeln!(
                 out,
@@ -88,6 +90,32 @@ pub fn render_human(file: &str, source: &str, diagnostics: &[Diagnostic], color:
     out
 }
 
+/// The widest source line shown whole; longer ones (a whole template on one line) are shown as
+/// this much around the caret.
+const SNIPPET_WIDTH: usize = 160;
+
+/// The part of a source line to show, and where the caret goes in it: the whole line when it
+/// fits, else a window around the caret with `…` where it was cut.
+fn window(line: &[char], start: usize, width: usize) -> (String, usize, usize) {
+    if line.len() <= SNIPPET_WIDTH {
+        return (line.iter().collect(), start, width);
+    }
+    let begin = start
+        .saturating_sub(SNIPPET_WIDTH / 4)
+        .min(line.len() - SNIPPET_WIDTH);
+    let end = begin + SNIPPET_WIDTH;
+    let mut shown = String::new();
+    if begin > 0 {
+        shown.push('…');
+    }
+    shown.extend(&line[begin..end]);
+    if end < line.len() {
+        shown.push('…');
+    }
+    let caret = start - begin + usize::from(begin > 0);
+    (shown, caret, width.min(end.saturating_sub(start)).max(1))
+}
+
 /// One diagnostic as a JSON message for `--message-format json`.
 pub fn to_json(file: &str, diagnostic: &Diagnostic) -> Value {
     json!({
@@ -102,4 +130,40 @@ pub fn to_json(file: &str, diagnostic: &Diagnostic) -> Value {
         "message": diagnostic.message,
         "help": diagnostic.help,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deployment::{Pos, Span};
+
+    #[test]
+    fn a_long_line_is_cut_around_the_caret() {
+        let line = format!("key: {}bad{}", "a".repeat(10_000), "b".repeat(10_000));
+        let at = line.find("bad").unwrap();
+        let span = Span {
+            start: Pos::new(1, at),
+            end: Pos::new(1, at + 3),
+        };
+        let diagnostic = Diagnostic::new(Severity::Error, "x", span, "bad", "fix it");
+        let rendered = render_human("t.yml", &line, &[diagnostic], false);
+        let lines: Vec<&str> = rendered.lines().collect();
+        let snippet = lines[2].split_once("| ").unwrap().1;
+        let caret = lines[3].split_once("| ").unwrap().1;
+        assert!(snippet.chars().count() <= SNIPPET_WIDTH + 2, "{snippet}");
+        assert!(snippet.starts_with('…') && snippet.ends_with('…'));
+        let under: String = snippet
+            .chars()
+            .skip(caret.find('^').unwrap())
+            .take(3)
+            .collect();
+        assert_eq!(under, "bad");
+        assert_eq!(caret.trim(), "^^^");
+    }
+
+    #[test]
+    fn a_line_that_fits_is_shown_whole() {
+        let (shown, start, width) = window(&"abc def".chars().collect::<Vec<_>>(), 4, 3);
+        assert_eq!((shown.as_str(), start, width), ("abc def", 4, 3));
+    }
 }

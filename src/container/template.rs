@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::yaml::{self, Document, NodeId, Style};
+use crate::deployment::yaml::{self, Document, NodeId, Style};
 use crate::error::Result;
 
 use super::error::ContainerError;
@@ -167,13 +167,13 @@ pub fn read(path: &Path, function: &str) -> Result<Option<ContainerSettings>> {
     };
     if let Some((image, node)) = text_of(config.value, keys.image) {
         settings.image = Some(image);
-        settings.image_line = Some(doc.node(node).span.start.line);
+        settings.image_line = Some(doc.node(node).span.start.line());
     }
     if let Some(key) = keys.port_in_config {
         settings.port = settings.port.or(port_of(config.value, key));
     }
     if let Some(entry) = doc.get(config.value, keys.entrypoint) {
-        settings.entrypoint_line = Some(doc.node(entry.value).span.start.line);
+        settings.entrypoint_line = Some(doc.node(entry.value).span.start.line());
         settings.entrypoint = if keys.entrypoint_is_json_text {
             doc.text(entry.value)
                 .and_then(|t| serde_json::from_str::<Vec<String>>(t).ok())
@@ -231,7 +231,7 @@ pub fn write_image(path: &Path, function: &str, reference: &str) -> Result<()> {
     if doc.text(image.value).is_none() || node.style == Style::Block || node.tagged {
         return Err(ContainerError::Template {
             path: path.to_path_buf(),
-            line: Some(node.span.start.line),
+            line: Some(node.span.start.line()),
             message: "the image is not written as a plain or quoted string".into(),
             help:
                 "write it on one line, e.g. `image: registry.cn-hangzhou.aliyuncs.com/ns/hello:v1`"
@@ -239,8 +239,8 @@ pub fn write_image(path: &Path, function: &str, reference: &str) -> Result<()> {
         }
         .into());
     }
-    let start = offset(&text, node.span.start.line, node.span.start.col);
-    let end = offset(&text, node.span.end.line, node.span.end.col);
+    let start = offset(&text, node.span.start.line(), node.span.start.col());
+    let end = offset(&text, node.span.end.line(), node.span.end.col());
     let (Some(start), Some(end)) = (start, end) else {
         return Err(no_key().into());
     };

@@ -175,7 +175,7 @@ fn settings_for(
     ui: &Ui,
 ) -> Result<Settings> {
     let mut settings = None;
-    for found in crate::check::find_templates(project)? {
+    for found in crate::deployment::find_templates(project)? {
         settings = settings::load(function, &found.path)?;
         if settings.is_some() {
             break;
@@ -188,6 +188,12 @@ fn settings_for(
         );
         Settings::defaults(function)
     });
+    if !settings.computed.is_empty() {
+        ui.warn(format!(
+            "the template leaves {} to the deploy tool; FC's defaults stand in for them here",
+            settings.computed.join(", ")
+        ));
+    }
     if let Some(timeout) = overrides.timeout_s {
         settings.timeout_s = timeout;
     }
@@ -499,6 +505,7 @@ mod tests {
             port: None,
             region: "cn-hangzhou".into(),
             source: Some("template.yml".into()),
+            computed: Vec::new(),
         }
     }
 

@@ -1,13 +1,15 @@
-//! How FC would run a function, read from its deployment template: memory, timeout, initializer,
-//! environment, port. Flags override what the template says; without a template FC's defaults apply.
+//! How FC would run a function, taken from the deployment model of its template: memory,
+//! timeout, initializer, environment, port, region, service. Flags override what the template
+//! says; without a template FC's defaults apply.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
-use crate::error::{Error, Result};
-use crate::project::Function;
+use crate::deployment::{
+    self, ComponentKind, Deployment, Field, Function, Layout, TemplateError, Value,
+};
+use crate::error::Result;
+use crate::platform;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -25,209 +27,163 @@ pub struct Settings {
     pub region: String,
     /// Where the settings came from, for the user.
     pub source: Option<PathBuf>,
+    /// Settings the template leaves to the deploy tool (`${vars.x}` without a value, `${env(X)}`):
+    /// `name (value as written)`, for a warning. FC's defaults stand in for them.
+    pub computed: Vec<String>,
 }
 
 impl Settings {
     /// FC's defaults for a function no template describes.
-    pub fn defaults(function: &Function) -> Self {
+    pub fn defaults(function: &crate::project::Function) -> Self {
         Self {
             function_name: function.name.clone(),
             service_name: "local".into(),
-            handler: "index.handler".into(),
-            memory_mb: 128,
-            timeout_s: 3.0,
+            handler: platform::DEFAULT_HANDLER.into(),
+            memory_mb: platform::DEFAULT_MEMORY_MB,
+            timeout_s: platform::DEFAULT_TIMEOUT_S,
             initializer: None,
-            initialization_timeout_s: 3.0,
+            initialization_timeout_s: platform::DEFAULT_INITIALIZATION_TIMEOUT_S,
             environment: BTreeMap::new(),
             port: None,
             region: "cn-hangzhou".into(),
             source: None,
+            computed: Vec::new(),
         }
     }
 }
 
 /// The function's settings from a template, or `None` when the template does not describe it.
-pub fn load(function: &Function, path: &Path) -> Result<Option<Settings>> {
-    let mut settings = Settings::defaults(function);
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-    let document = crate::check::read_yaml(&text).ok_or_else(|| {
-        Error::config(format!("{} is not valid YAML", path.display()))
-            .help("run `cargo fc check` for the exact position")
-    })?;
-    let found = if document.get("ROSTemplateFormatVersion").is_some()
-        || document.get("Resources").is_some()
-    {
-        fun_function(&document, &function.name, &mut settings)
-    } else if document.get("resources").is_some() {
-        fc3_function(&document, &function.name, &mut settings)
-    } else if document.get("services").is_some() {
-        fc_v1_function(&document, &function.name, &mut settings)
-    } else {
-        return Err(Error::config(format!(
-            "{} is neither a Fun template.yml nor a Serverless Devs s.yaml",
-            path.display()
-        ))
-        .help("a template.yml starts with ROSTemplateFormatVersion; an s.yaml has `resources:` (edition 3.0.0) or `services:` (1.0.0)"));
+pub fn load(function: &crate::project::Function, path: &Path) -> Result<Option<Settings>> {
+    let source = deployment::load(path)?;
+    let reading = deployment::read(&source.display, &source.text);
+    let Some(deployment) = &reading.deployment else {
+        let problem = reading
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == deployment::Severity::Error)
+            .expect("a template that is not read says why");
+        return Err(TemplateError::Unreadable {
+            file: source.display.clone(),
+            line: problem.line,
+            column: problem.column,
+            problem: problem.message.clone(),
+        }
+        .into());
     };
-    if !found {
+    let Some(found) = find(deployment, &function.name) else {
         return Ok(None);
+    };
+    let mut settings = Settings::defaults(function);
+    let mut read = Read {
+        file: &source.display,
+        computed: Vec::new(),
+    };
+    if let Some(handler) = read.value(&found.handler, |s: &String| Some(s.clone()))? {
+        settings.handler = handler;
     }
+    if let Some(memory) = read.value(&found.memory_size, |&n| u64::try_from(n).ok())? {
+        settings.memory_mb = memory;
+    }
+    if let Some(timeout) = read.value(&found.timeout, |&n| Some(n as f64))? {
+        settings.timeout_s = timeout;
+    }
+    if let Some(hook) = found.initializer() {
+        settings.initializer = read.value(&hook.handler, |s: &String| Some(s.clone()))?;
+        if let Some(timeout) = read.value(&hook.timeout, |&n| Some(n as f64))? {
+            settings.initialization_timeout_s = timeout;
+        }
+    }
+    settings.port = read.value(&found.port().cloned(), |&p| u16::try_from(p).ok())?;
+    let service = deployment.service_of(found);
+    let region = found
+        .region
+        .clone()
+        .or_else(|| service.and_then(|s| s.region.clone()));
+    if let Some(region) = read.value(&region, |s: &String| Some(s.clone()))? {
+        settings.region = region;
+    }
+    settings.service_name = match service {
+        Some(service) => read
+            .value(&service.name, |s: &String| Some(s.clone()))?
+            .unwrap_or(settings.service_name),
+        // FC 3.0 has no services; the header FC 3.0 sends is empty.
+        None if deployment.format == deployment::Format::Devs3 => String::new(),
+        None => settings.service_name,
+    };
+    if let Some(field) = &found.environment_variables {
+        for variable in field.literal().into_iter().flatten() {
+            match &variable.value {
+                Value::Literal(text, _) => {
+                    settings
+                        .environment
+                        .insert(variable.name.clone(), text.clone());
+                }
+                Value::Computed(text, _) => read
+                    .computed
+                    .push(format!("environment variable {} ({text})", variable.name)),
+                // Null and collections are check's to report; FC would refuse them.
+                Value::Invalid(..) => {}
+            }
+        }
+    }
+    settings.computed = read.computed;
     settings.source = Some(path.to_path_buf());
     Ok(Some(settings))
 }
 
-fn number(value: Option<&Value>) -> Option<f64> {
-    match value? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
+/// The function a bin runs as: by FC function name, or (fc3 props without `functionName`) by
+/// its resource's name, as the deploy tool names it then.
+fn find<'d>(deployment: &'d Deployment, name: &str) -> Option<&'d Function> {
+    if let Some(function) = deployment.function(name) {
+        return Some(function);
     }
-}
-
-fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn environment(value: Option<&Value>) -> BTreeMap<String, String> {
-    value
-        .and_then(Value::as_object)
-        .map(|map| {
-            map.iter()
-                .filter_map(|(k, v)| Some((k.clone(), text(Some(v))?)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Fills `settings` from a function's properties, given the names this format uses.
-struct Keys {
-    handler: &'static str,
-    memory: &'static str,
-    timeout: &'static str,
-    environment: &'static str,
-}
-
-const FUN_KEYS: Keys = Keys {
-    handler: "Handler",
-    memory: "MemorySize",
-    timeout: "Timeout",
-    environment: "EnvironmentVariables",
-};
-
-/// Both Serverless Devs editions name them alike.
-const DEVS_KEYS: Keys = Keys {
-    handler: "handler",
-    memory: "memorySize",
-    timeout: "timeout",
-    environment: "environmentVariables",
-};
-
-fn common(props: &Value, keys: &Keys, settings: &mut Settings) {
-    if let Some(handler) = text(props.get(keys.handler)) {
-        settings.handler = handler;
-    }
-    if let Some(memory) = number(props.get(keys.memory)) {
-        settings.memory_mb = memory as u64;
-    }
-    if let Some(timeout) = number(props.get(keys.timeout)) {
-        settings.timeout_s = timeout;
-    }
-    settings.environment = environment(props.get(keys.environment));
-}
-
-/// docs/platform.md#template-formats — functions nest inside services under Resources.
-fn fun_function(document: &Value, name: &str, settings: &mut Settings) -> bool {
-    let Some(resources) = document.get("Resources").and_then(Value::as_object) else {
-        return false;
+    let Layout::Devs(layout) = &deployment.layout else {
+        return None;
     };
-    for (service_name, service) in resources {
-        let Some(service) = service.as_object() else {
-            continue;
-        };
-        let Some(function) = service.get(name) else {
-            continue;
-        };
-        if function.get("Type").and_then(Value::as_str) != Some("Aliyun::Serverless::Function") {
-            continue;
-        }
-        let props = function.get("Properties").cloned().unwrap_or(Value::Null);
-        settings.service_name = service_name.clone();
-        common(&props, &FUN_KEYS, settings);
-        settings.initializer = text(props.get("Initializer"));
-        if let Some(t) = number(props.get("InitializationTimeout")) {
-            settings.initialization_timeout_s = t;
-        }
-        settings.port = number(props.get("CAPort")).map(|p| p as u16);
-        return true;
-    }
-    false
+    layout
+        .components
+        .iter()
+        .filter(|c| c.name == name && c.kind == ComponentKind::Fc3)
+        .filter_map(|c| c.function.map(|i| &deployment.functions[i]))
+        .find(|f| f.name.is_none())
 }
 
-/// docs/platform.md#template-formats: `resources.<key>.props`, named by `functionName`.
-fn fc3_function(document: &Value, name: &str, settings: &mut Settings) -> bool {
-    let Some(resources) = document.get("resources").and_then(Value::as_object) else {
-        return false;
-    };
-    for (key, resource) in resources {
-        let Some(props) = resource.get("props") else {
-            continue;
-        };
-        let function_name = text(props.get("functionName")).unwrap_or_else(|| key.clone());
-        if function_name != name {
-            continue;
-        }
-        common(props, &DEVS_KEYS, settings);
-        if let Some(region) = text(props.get("region")) {
-            settings.region = region;
-        }
-        // FC3 has no services; the header FC3 sends is empty.
-        settings.service_name = String::new();
-        let initializer = props.pointer("/instanceLifecycleConfig/initializer");
-        settings.initializer = initializer.and_then(|i| text(i.get("handler")));
-        if let Some(t) = initializer.and_then(|i| number(i.get("timeout"))) {
-            settings.initialization_timeout_s = t;
-        }
-        settings.port = number(props.pointer("/customRuntimeConfig/port")).map(|p| p as u16);
-        return true;
-    }
-    false
+/// Reads settings out of the model: a literal is used, a computed value is noted and left to
+/// FC's default, a value of the wrong type is an error (FC would refuse the template).
+struct Read<'f> {
+    file: &'f str,
+    computed: Vec<String>,
 }
 
-/// docs/platform.md#template-formats: the older `edition: 1.0.0` fc component — `services.<key>.props.function`.
-fn fc_v1_function(document: &Value, name: &str, settings: &mut Settings) -> bool {
-    let Some(services) = document.get("services").and_then(Value::as_object) else {
-        return false;
-    };
-    for service in services.values() {
-        let Some(props) = service.get("props") else {
-            continue;
+impl Read<'_> {
+    fn value<T, U>(
+        &mut self,
+        field: &Option<Field<T>>,
+        convert: impl FnOnce(&T) -> Option<U>,
+    ) -> Result<Option<U>, TemplateError> {
+        let Some(field) = field else {
+            return Ok(None);
         };
-        let Some(function) = props.get("function") else {
-            continue;
+        let span = field.span();
+        let unusable = |found: String| TemplateError::Unusable {
+            file: self.file.to_string(),
+            line: span.start.line(),
+            column: span.start.col() + 1,
+            setting: field.name.to_string(),
+            found,
         };
-        if text(function.get("name")).as_deref() != Some(name) {
-            continue;
+        match &field.value {
+            Value::Literal(value, _) => match convert(value) {
+                Some(converted) => Ok(Some(converted)),
+                None => Err(unusable("a value out of range".into())),
+            },
+            Value::Computed(text, _) => {
+                self.computed.push(format!("{} ({text})", field.name));
+                Ok(None)
+            }
+            Value::Invalid(found, _) => Err(unusable(found.describe().to_string())),
         }
-        common(function, &DEVS_KEYS, settings);
-        if let Some(region) = text(props.get("region")) {
-            settings.region = region;
-        }
-        if let Some(service_name) = props.pointer("/service/name").and_then(|n| text(Some(n))) {
-            settings.service_name = service_name;
-        }
-        settings.initializer = text(function.get("initializer"));
-        if let Some(t) = number(function.get("initializationTimeout")) {
-            settings.initialization_timeout_s = t;
-        }
-        settings.port = number(function.get("caPort")).map(|p| p as u16);
-        return true;
     }
-    false
 }
 
 #[cfg(test)]
@@ -236,8 +192,8 @@ mod tests {
     use crate::platform::Runtime;
     use crate::project::{FcConfig, FunctionNames};
 
-    fn function(name: &str) -> Function {
-        Function {
+    fn function(name: &str) -> crate::project::Function {
+        crate::project::Function {
             package: name.into(),
             package_id: name.into(),
             bin: name.into(),
@@ -293,8 +249,10 @@ mod tests {
         .unwrap();
         assert_eq!((fc3.memory_mb, fc3.timeout_s), (256, 9.0));
         assert_eq!(fc3.region, "cn-shanghai");
+        assert_eq!(fc3.service_name, "");
         assert_eq!(fc3.initializer.as_deref(), Some("index.initializer"));
         assert_eq!(fc3.initialization_timeout_s, 5.0);
+        assert_eq!(fc3.port, Some(9000));
 
         let v1 = load_text(
             "hello",
@@ -308,12 +266,49 @@ mod tests {
     }
 
     #[test]
+    fn variables_template_props_and_resource_names_count_like_the_deploy_tool_s() {
+        let settings = load_text(
+            "hello",
+            "edition: 3.0.0\nvars: { memory: 2048 }\ntemplate:\n  base: { region: cn-chengdu, timeout: 11 }\nresources:\n  hello:\n    component: fc3\n    extend: { name: base }\n    props:\n      runtime: custom\n      code: ./target/fc/hello.zip\n      memorySize: ${vars.memory}\n      environmentVariables: { TOKEN: \"${env('TOKEN')}\", MODE: fast }\n",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(settings.memory_mb, 2048);
+        assert_eq!(settings.timeout_s, 11.0);
+        assert_eq!(settings.region, "cn-chengdu");
+        assert_eq!(settings.environment["MODE"], "fast");
+        assert!(!settings.environment.contains_key("TOKEN"));
+        assert_eq!(
+            settings.computed,
+            ["environment variable TOKEN (${env('TOKEN')})"]
+        );
+    }
+
+    #[test]
+    fn a_value_fc_would_refuse_is_an_error_not_a_default_or_a_panic() {
+        let error = load_text(
+            "hello",
+            "edition: 3.0.0\nresources:\n  hello:\n    component: fc3\n    props: { functionName: hello, timeout: \"1e30\" }\n",
+        )
+        .unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains("t.yml:5: timeout is a string, which FC would refuse"),
+            "{message}"
+        );
+    }
+
+    #[test]
     fn a_template_without_the_function_gives_nothing_and_bad_yaml_is_an_error() {
         assert_eq!(
             load_text("other", "edition: 3.0.0\nresources: {}\n").unwrap(),
             None
         );
         let error = load_text("x", "a: [1, 2\n").unwrap_err();
-        assert!(error.to_string().contains("is not valid YAML"), "{error}");
+        assert!(
+            error.to_string().contains("t.yml:1: invalid YAML"),
+            "{error}"
+        );
+        assert_eq!(error.location.as_ref().and_then(|l| l.column), Some(4));
     }
 }

@@ -210,6 +210,23 @@ fn write(path: &Path, content: &str) {
 
 /// Copies every file of `from` into `to`, leaving files whose contents are the same untouched.
 fn sync(from: &Path, to: &Path) {
+    // Files an older `cargo fc new` wrote and this one does not must go, or they would still be
+    // compiled; the build's own output and lock file stay.
+    for entry in walkdir::WalkDir::new(to)
+        .contents_first(true)
+        .into_iter()
+        .filter_entry(|e| !matches!(e.file_name().to_str(), Some("target" | "Cargo.lock")))
+    {
+        let entry = entry.expect("the fixture folder is readable");
+        let relative = entry.path().strip_prefix(to).expect("inside");
+        if !from.join(relative).exists() {
+            if entry.file_type().is_dir() {
+                std::fs::remove_dir_all(entry.path()).expect("remove a stale fixture folder");
+            } else {
+                std::fs::remove_file(entry.path()).expect("remove a stale fixture file");
+            }
+        }
+    }
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("the staging folder is readable");
         if !entry.file_type().is_file() {

@@ -10,18 +10,41 @@ use std::collections::{HashMap, HashSet};
 
 use serde_saphyr::granit_parser::{self, Event, Parser, ScalarStyle};
 
-use super::{Diagnostic, Severity};
+use super::diagnostic::{Diagnostic, Severity};
 
 pub type NodeId = usize;
 
-/// A position: 1-based line, 0-based column counted in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A position: 1-based line, 0-based column counted in characters. Thirty-two bits each keep
+/// every span (and so every value of the model) small; a longer file is clamped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Pos {
-    pub line: usize,
-    pub col: usize,
+    pub line: u32,
+    pub col: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+impl Pos {
+    pub fn new(line: usize, col: usize) -> Self {
+        Self {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            col: u32::try_from(col).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn line(self) -> usize {
+        self.line as usize
+    }
+
+    pub fn col(self) -> usize {
+        self.col as usize
+    }
+
+    /// The position `n` characters to the right.
+    pub fn right(self, n: usize) -> Self {
+        Self::new(self.line(), self.col() + n)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
     pub start: Pos,
     pub end: Pos,
@@ -30,14 +53,8 @@ pub struct Span {
 impl Span {
     fn of(span: &granit_parser::Span) -> Self {
         Self {
-            start: Pos {
-                line: span.start.line(),
-                col: span.start.col(),
-            },
-            end: Pos {
-                line: span.end.line(),
-                col: span.end.col(),
-            },
+            start: Pos::new(span.start.line(), span.start.col()),
+            end: Pos::new(span.end.line(), span.end.col()),
         }
     }
 }
@@ -83,16 +100,51 @@ pub struct Node {
     pub span: Span,
     pub value: Value,
     pub style: Style,
-    /// The scalar as written after escape processing (keys are compared by it).
-    pub text: Option<String>,
+    /// The scalar as written after escape processing (keys are compared by it):
+    /// [`Document::text`].
+    text: Option<Text>,
     /// Carries a tag outside the core schema (`!Ref`, `!Sub`): its value is computed elsewhere.
     pub tagged: bool,
+}
+
+/// A scalar's text: where it is in the source when it is written there as it reads (most
+/// scalars: no escapes, no folding), else its own copy. Copying every scalar would be the
+/// parser's largest cost after scanning.
+#[derive(Debug, Clone, PartialEq)]
+enum Text {
+    Source { start: u32, len: u32 },
+    Owned(Box<str>),
+}
+
+impl Text {
+    /// `text` as a place in `source` when it is a slice of it (the parser hands out
+    /// borrowed slices for scalars it did not have to rewrite), else a copy.
+    fn of(text: &str, source: &str) -> Self {
+        let base = source.as_ptr() as usize;
+        let at = text.as_ptr() as usize;
+        let inside = at >= base && at + text.len() <= base + source.len();
+        match (
+            u32::try_from(at.wrapping_sub(base)),
+            u32::try_from(text.len()),
+        ) {
+            (Ok(start), Ok(len)) if inside => Text::Source { start, len },
+            _ => Text::Owned(text.into()),
+        }
+    }
+
+    fn get<'a>(&'a self, source: &'a str) -> &'a str {
+        match self {
+            Text::Source { start, len } => &source[*start as usize..(*start + *len) as usize],
+            Text::Owned(text) => text,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 pub struct Document {
     nodes: Vec<Node>,
     pub root: Option<NodeId>,
+    source: Box<str>,
 }
 
 pub const MERGE_KEY: &str = "<<";
@@ -103,7 +155,7 @@ impl Document {
     }
 
     pub fn text(&self, id: NodeId) -> Option<&str> {
-        self.nodes[id].text.as_deref()
+        self.nodes[id].text.as_ref().map(|t| t.get(&self.source))
     }
 
     pub fn map(&self, id: NodeId) -> Option<&Map> {
@@ -136,33 +188,138 @@ impl Document {
 
     fn is_merge_key(&self, id: NodeId) -> bool {
         let node = &self.nodes[id];
-        node.style == Style::Plain && node.text.as_deref() == Some(MERGE_KEY)
+        node.style == Style::Plain && self.text(id) == Some(MERGE_KEY)
     }
 
-    /// The node as plain data, for readers that want values rather than positions (the first of
-    /// duplicate keys wins, as in [`Document::get`]).
-    pub fn to_json(&self, id: NodeId) -> serde_json::Value {
+    /// The node as plain data (the first of duplicate keys wins, as in [`Document::get`]);
+    /// `None` when it expands, through aliases, to more than `budget` nodes.
+    pub fn to_json_bounded(&self, id: NodeId, budget: usize) -> Option<serde_json::Value> {
+        let mut left = budget;
+        self.json(id, &mut left)
+    }
+
+    fn json(&self, id: NodeId, left: &mut usize) -> Option<serde_json::Value> {
         use serde_json::Value as Json;
+        *left = left.checked_sub(1)?;
         let node = &self.nodes[id];
-        match &node.value {
+        Some(match &node.value {
             Value::Null => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
             Value::Int(i) => Json::from(*i),
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
-            Value::BigInt | Value::Str => Json::String(node.text.clone().unwrap_or_default()),
-            Value::Seq(items) => {
-                Json::Array(items.iter().map(|&item| self.to_json(item)).collect())
+            Value::BigInt | Value::Str => {
+                Json::String(self.text(id).unwrap_or_default().to_string())
             }
+            Value::Seq(items) => Json::Array(
+                items
+                    .iter()
+                    .map(|&item| self.json(item, left))
+                    .collect::<Option<_>>()?,
+            ),
             Value::Map(_) => {
                 let mut object = serde_json::Map::new();
                 for entry in self.entries(id) {
                     let key = self.text(entry.key).unwrap_or_default().to_string();
                     if !object.contains_key(&key) {
-                        object.insert(key, self.to_json(entry.value));
+                        let value = self.json(entry.value, left)?;
+                        object.insert(key, value);
                     }
                 }
                 Json::Object(object)
             }
+        })
+    }
+
+    /// A mapping made of `top`'s entries over `base`'s, deeply: mappings under the same key are
+    /// combined the same way, lists item by item, anything else `top` wins (the way Serverless
+    /// Devs' `extend2(true, …)` combines a template's props with a resource's). `base` keys in
+    /// `ignore` are left out. New nodes are added for the combined collections; the values
+    /// themselves are shared, so every one keeps its position.
+    pub fn overlay(&mut self, base: NodeId, top: NodeId, ignore: &[String]) -> NodeId {
+        let mut budget = OVERLAY_BUDGET;
+        self.overlay_within(base, top, ignore, 0, &mut budget)
+    }
+
+    fn overlay_within(
+        &mut self,
+        base: NodeId,
+        top: NodeId,
+        ignore: &[String],
+        depth: usize,
+        budget: &mut usize,
+    ) -> NodeId {
+        if depth > OVERLAY_DEPTH || *budget == 0 {
+            return top;
+        }
+        match (&self.nodes[base].value, &self.nodes[top].value) {
+            (Value::Map(_), Value::Map(_)) => {
+                let top_entries: Vec<Entry> = self.entries(top).collect();
+                let base_entries: Vec<Entry> = self.entries(base).collect();
+                let mut under: HashMap<String, NodeId> = HashMap::new();
+                for entry in &base_entries {
+                    if let Some(key) = self.text(entry.key)
+                        && !ignore.iter().any(|i| i == key)
+                    {
+                        under.entry(key.to_string()).or_insert(entry.value);
+                    }
+                }
+                let mut taken: HashSet<String> = HashSet::new();
+                let mut own = Vec::with_capacity(top_entries.len() + base_entries.len());
+                for entry in &top_entries {
+                    let key = self.text(entry.key).map(str::to_string);
+                    let value = match key.as_ref().and_then(|k| under.get(k)) {
+                        Some(&below) => {
+                            *budget = budget.saturating_sub(1);
+                            self.overlay_within(below, entry.value, &[], depth + 1, budget)
+                        }
+                        None => entry.value,
+                    };
+                    taken.extend(key);
+                    own.push(Entry {
+                        key: entry.key,
+                        value,
+                    });
+                }
+                for entry in &base_entries {
+                    let Some(key) = self.text(entry.key) else {
+                        continue;
+                    };
+                    if !taken.contains(key) && !ignore.iter().any(|i| i == key) {
+                        taken.insert(key.to_string());
+                        own.push(*entry);
+                    }
+                }
+                *budget = budget.saturating_sub(own.len());
+                let node = Node {
+                    value: Value::Map(Map {
+                        own,
+                        merged: Vec::new(),
+                    }),
+                    ..self.nodes[top].clone_shallow()
+                };
+                self.nodes.push(node);
+                self.nodes.len() - 1
+            }
+            (Value::Seq(base_items), Value::Seq(top_items)) => {
+                let (base_items, top_items) = (base_items.clone(), top_items.clone());
+                let mut items = Vec::with_capacity(base_items.len().max(top_items.len()));
+                for index in 0..base_items.len().max(top_items.len()) {
+                    let item = match (base_items.get(index), top_items.get(index)) {
+                        (Some(&b), Some(&t)) => self.overlay_within(b, t, &[], depth + 1, budget),
+                        (Some(&only), None) | (None, Some(&only)) => only,
+                        (None, None) => unreachable!("index is below the longer length"),
+                    };
+                    items.push(item);
+                }
+                *budget = budget.saturating_sub(items.len());
+                let node = Node {
+                    value: Value::Seq(items),
+                    ..self.nodes[top].clone_shallow()
+                };
+                self.nodes.push(node);
+                self.nodes.len() - 1
+            }
+            _ => top,
         }
     }
 
@@ -181,7 +338,24 @@ impl Document {
 }
 
 /// Merged entries a whole document may produce; past it, merges stop (hostile input only).
-const MERGE_BUDGET: usize = 1_000_000;
+const MERGE_BUDGET: usize = 250_000;
+
+/// How deep and how large an [`Document::overlay`] goes; past it, `top` wins as it is.
+const OVERLAY_DEPTH: usize = 64;
+const OVERLAY_BUDGET: usize = 100_000;
+
+impl Node {
+    /// The node without its children, to carry position and style over to a combined one.
+    fn clone_shallow(&self) -> Self {
+        Self {
+            span: self.span,
+            value: Value::Null,
+            style: self.style,
+            text: self.text.clone(),
+            tagged: self.tagged,
+        }
+    }
+}
 
 enum Open {
     Seq {
@@ -198,12 +372,14 @@ enum Open {
 }
 
 struct Builder<'d> {
+    source: &'d str,
     nodes: Vec<Node>,
     stack: Vec<Open>,
     anchors: HashMap<usize, NodeId>,
     open_anchors: HashSet<usize>,
     root: Option<NodeId>,
     merge_budget: usize,
+    merges_exhausted: bool,
     diagnostics: &'d mut Vec<Diagnostic>,
 }
 
@@ -212,12 +388,14 @@ struct Builder<'d> {
 pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Document> {
     let mut builder = Builder {
         // About one node per eight bytes of a typical template: growing the arena costs copies.
+        source: text,
         nodes: Vec::with_capacity(text.len() / 8),
         stack: Vec::new(),
         anchors: HashMap::new(),
         open_anchors: HashSet::new(),
         root: None,
         merge_budget: MERGE_BUDGET,
+        merges_exhausted: false,
         diagnostics,
     };
     let mut documents = 0;
@@ -300,32 +478,28 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Document> 
     Some(Document {
         nodes: builder.nodes,
         root: builder.root,
+        source: text.into(),
     })
 }
 
 fn syntax_error(text: &str, error: &granit_parser::ScanError) -> Diagnostic {
     let marker = error.marker();
-    let at = Pos {
-        line: marker.line().max(1),
-        col: marker.col(),
-    };
-    // The scanner often notices a tab a line late or calls it part of a scalar; point at the tab.
-    if let Some(tab) = indentation_tab(text, at.line) {
+    let at = Pos::new(marker.line().max(1), marker.col());
+    let info = error.info();
+    // The scanner often notices a tab lines late (blank lines between) or calls it part of a
+    // scalar; the problem is the tab, on its own line.
+    if let Some(tab) = indentation_tab(text, at.line(), info.contains("tab")) {
         return Diagnostic::new(
             Severity::Error,
             "yaml-tab",
             Span {
                 start: tab,
-                end: Pos {
-                    line: tab.line,
-                    col: tab.col + 1,
-                },
+                end: tab.right(1),
             },
             "tab character in indentation",
             "YAML indents with spaces only: replace the tab with spaces",
         );
     }
-    let info = error.info();
     let message = if info.is_empty() {
         "invalid YAML".to_string()
     } else {
@@ -336,31 +510,30 @@ fn syntax_error(text: &str, error: &granit_parser::ScanError) -> Diagnostic {
         "yaml-syntax",
         Span {
             start: at,
-            end: Pos {
-                line: at.line,
-                col: at.col + 1,
-            },
+            end: at.right(1),
         },
         message,
         "fix the YAML here: nothing after this point could be checked",
     )
 }
 
-/// A tab in the leading whitespace of line `line` or the one after it.
-fn indentation_tab(text: &str, line: usize) -> Option<Pos> {
+/// A tab in the leading whitespace of line `line` or the one after it; with `anywhere_after`
+/// (the scanner said it found a tab), of any line from `line` on.
+fn indentation_tab(text: &str, line: usize, anywhere_after: bool) -> Option<Pos> {
+    let lines = if anywhere_after { usize::MAX } else { 2 };
     text.lines()
         .enumerate()
         .skip(line.saturating_sub(1))
-        .take(2)
+        .take(lines)
         .find_map(|(index, content)| {
-            let indent: String = content
+            let indent = content
+                .char_indices()
+                .find(|(_, c)| *c != ' ' && *c != '\t')
+                .map_or(content, |(at, _)| &content[..at]);
+            indent
                 .chars()
-                .take_while(|c| *c == ' ' || *c == '\t')
-                .collect();
-            indent.find('\t').map(|col| Pos {
-                line: index + 1,
-                col,
-            })
+                .position(|c| c == '\t')
+                .map(|col| Pos::new(index + 1, col))
         })
 }
 
@@ -410,7 +583,7 @@ impl Builder<'_> {
             span,
             value,
             style,
-            text: Some(text.to_string()),
+            text: Some(Text::of(text, self.source)),
             tagged,
         })
     }
@@ -470,7 +643,11 @@ impl Builder<'_> {
     fn report_duplicates(&mut self, own: &[Entry]) {
         let mut seen: HashMap<&str, NodeId> = HashMap::with_capacity(own.len());
         for entry in own {
-            let Some(text) = self.nodes[entry.key].text.as_deref() else {
+            let Some(text) = self.nodes[entry.key]
+                .text
+                .as_ref()
+                .map(|t| t.get(self.source))
+            else {
                 continue;
             };
             if let Some(&first) = seen.get(text) {
@@ -490,65 +667,74 @@ impl Builder<'_> {
 
     /// The entries `<<: *anchor` (or `<<: [*a, *b]`) brings in, earlier sources winning.
     fn merge(&mut self, own: &[Entry]) -> Vec<Entry> {
-        let sources: Vec<Entry> = own
-            .iter()
-            .filter(|e| {
-                let key = &self.nodes[e.key];
-                key.style == Style::Plain && key.text.as_deref() == Some(MERGE_KEY)
-            })
-            .copied()
-            .collect();
-        if sources.is_empty() {
+        let nodes = &self.nodes;
+        let source = self.source;
+        let text_of = |id: NodeId| nodes[id].text.as_ref().map(|t| t.get(source));
+        let is_merge =
+            |e: &&Entry| nodes[e.key].style == Style::Plain && text_of(e.key) == Some(MERGE_KEY);
+        if !own.iter().any(|e| is_merge(&e)) {
             return Vec::new();
         }
-        let mut taken: HashSet<String> = own
-            .iter()
-            .filter_map(|e| self.nodes[e.key].text.clone())
-            .collect();
+        // Keys are compared by their text, borrowed: a merge chain visits every key it brings
+        // in, and copying each would cost more than the rest of the check.
+        let mut taken: HashSet<&str> = own.iter().filter_map(|e| text_of(e.key)).collect();
         let mut merged = Vec::new();
-        for source in sources {
-            let maps: Vec<NodeId> = match &self.nodes[source.value].value {
-                Value::Map(_) => vec![source.value],
-                Value::Seq(items) => items.clone(),
-                _ => vec![source.value],
+        let mut not_mappings = Vec::new();
+        let mut exhausted = None;
+        'sources: for source in own.iter().filter(is_merge) {
+            let maps: &[NodeId] = match &nodes[source.value].value {
+                Value::Seq(items) => items,
+                _ => std::slice::from_ref(&source.value),
             };
-            for map in maps {
-                let Value::Map(inner) = &self.nodes[map].value else {
-                    let found = match &self.nodes[map].value {
-                        Value::Seq(_) => "a list",
-                        Value::Str => "a string",
-                        _ => "a scalar",
-                    };
-                    self.diagnostics.push(Diagnostic::new(
-                        Severity::Error,
-                        "yaml-merge",
-                        self.nodes[map].span,
-                        format!("`<<` merges mappings, but this is {found}"),
-                        "write `<<: *anchor` where the anchor names a mapping",
-                    ));
+            for &map in maps {
+                let Value::Map(inner) = &nodes[map].value else {
+                    not_mappings.push(map);
                     continue;
                 };
-                let candidates: Vec<Entry> = inner
-                    .own
-                    .iter()
-                    .chain(inner.merged.iter())
-                    .copied()
-                    .collect();
-                for entry in candidates {
-                    if self.merge_budget == 0 {
-                        return merged;
-                    }
-                    let Some(text) = self.nodes[entry.key].text.as_deref() else {
+                for entry in inner.own.iter().chain(inner.merged.iter()) {
+                    let Some(text) = text_of(entry.key) else {
                         continue;
                     };
                     if text == MERGE_KEY || taken.contains(text) {
                         continue;
                     }
+                    if self.merge_budget == 0 {
+                        exhausted = Some(source.key);
+                        break 'sources;
+                    }
                     self.merge_budget -= 1;
-                    taken.insert(text.to_string());
-                    merged.push(entry);
+                    taken.insert(text);
+                    merged.push(*entry);
                 }
             }
+        }
+        for map in not_mappings {
+            let found = match &self.nodes[map].value {
+                Value::Seq(_) => "a list",
+                Value::Str => "a string",
+                _ => "a scalar",
+            };
+            self.diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                "yaml-merge",
+                self.nodes[map].span,
+                format!("`<<` merges mappings, but this is {found}"),
+                "write `<<: *anchor` where the anchor names a mapping",
+            ));
+        }
+        if let Some(key) = exhausted
+            && !self.merges_exhausted
+        {
+            self.merges_exhausted = true;
+            self.diagnostics.push(Diagnostic::new(
+                Severity::Warning,
+                "yaml-merge",
+                self.nodes[key].span,
+                format!(
+                    "merge keys bring in more than {MERGE_BUDGET} entries; from here on they are left out, and what they would bring is not checked"
+                ),
+                "a template this size is most likely generated by mistake: merge a few shared mappings rather than chains of them",
+            ));
         }
         merged
     }
@@ -681,6 +867,14 @@ mod tests {
         assert!(parse("a:\n  b: 1\n\tc: 2\n", &mut diagnostics).is_none());
         assert_eq!(diagnostics[0].rule, "yaml-tab");
         assert_eq!((diagnostics[0].line, diagnostics[0].column), (3, 1));
+    }
+
+    #[test]
+    fn a_tab_noticed_lines_late_is_reported_on_its_own_line() {
+        let mut diagnostics = Vec::new();
+        assert!(parse("a:\n  b: x\n\n\n\tc: 2\n", &mut diagnostics).is_none());
+        assert_eq!(diagnostics[0].rule, "yaml-tab");
+        assert_eq!((diagnostics[0].line, diagnostics[0].column), (5, 1));
     }
 
     #[test]

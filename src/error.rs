@@ -1,177 +1,16 @@
-//! Every failure a user can cause, each kind with its documented exit code.
+//! Every failure a user can cause, each with its documented exit code.
 //!
 //! Programming errors panic; everything that bad input, a missing tool or a failed build can
-//! cause ends up here and is printed as one line saying what failed, where, and what to do.
+//! cause is a [`Failure`]: a value of one stage's own error enum (`ProjectError`, `PackError`, …),
+//! carrying structured fields rather than prose. [`Error`] holds any of them, so stages compose
+//! without importing each other, and both the human rendering and the JSON form (see
+//! [`Error::to_json`]) are made from the same value.
 
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-
-/// What went wrong, which decides the exit code (README: exit codes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// Reading or writing a file failed for a reason outside cargo fc's control.
-    Io,
-    /// Bad command-line arguments, configuration or project layout.
-    Config,
-    /// The verify step rejected a built executable.
-    Verify,
-    /// The package could not be written (unsafe entry, duplicate, too large).
-    Pack,
-    /// A tool cargo fc needs is missing, or the Docker engine cannot be reached.
-    Tool,
-    /// The deployment template has errors.
-    Check,
-    /// The function failed when run locally: it reported failure, crashed, timed out or ran
-    /// out of memory.
-    Function,
-    /// Cargo reported a failed build; its own messages are already on screen.
-    Build,
-    /// Interrupted by Ctrl-C.
-    Interrupted,
-}
-
-impl ErrorKind {
-    pub fn exit_code(self) -> i32 {
-        match self {
-            ErrorKind::Io => 1,
-            ErrorKind::Config => 2,
-            ErrorKind::Verify => 3,
-            ErrorKind::Pack => 4,
-            ErrorKind::Tool => 5,
-            ErrorKind::Check => 6,
-            ErrorKind::Function => 7,
-            ErrorKind::Build => 101,
-            ErrorKind::Interrupted => 130,
-        }
-    }
-}
-
-/// Boxed so that `Result<T, Error>` stays small on the happy path.
-#[derive(Debug)]
-pub struct Error(Box<Details>);
-
-#[derive(Debug)]
-pub struct Details {
-    pub kind: ErrorKind,
-    pub message: String,
-    pub location: Option<Location>,
-    /// Extra lines of detail shown under the message (offending symbols, the runtime's ceiling).
-    pub notes: Vec<String>,
-    /// What to do about it.
-    pub help: Option<String>,
-    /// An exit code that overrides the kind's, e.g. a deploy tool's own status.
-    pub exit_code: Option<i32>,
-}
-
-pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-impl Error {
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self(Box::new(Details {
-            kind,
-            message: message.into(),
-            location: None,
-            notes: Vec::new(),
-            help: None,
-            exit_code: None,
-        }))
-    }
-
-    pub fn config(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Config, message)
-    }
-
-    pub fn tool(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Tool, message)
-    }
-
-    pub fn pack(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Pack, message)
-    }
-
-    /// An I/O failure on `path`, phrased as what cargo fc was doing.
-    pub fn io(action: &str, path: &Path, source: io::Error) -> Self {
-        Self::new(
-            ErrorKind::Io,
-            format!(
-                "could not {action} {}: {}",
-                path.display(),
-                describe_io(&source)
-            ),
-        )
-    }
-
-    pub fn at(mut self, file: impl Into<PathBuf>, line: Option<usize>) -> Self {
-        self.0.location = Some(Location::line(file, line));
-        self
-    }
-
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.0.notes.push(note.into());
-        self
-    }
-
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.0.help = Some(help.into());
-        self
-    }
-
-    pub fn with_exit_code(mut self, code: i32) -> Self {
-        self.0.exit_code = Some(code);
-        self
-    }
-
-    pub fn exit_code(&self) -> i32 {
-        self.exit_code.unwrap_or_else(|| self.kind.exit_code())
-    }
-
-    /// The error as one `--message-format json` message.
-    pub fn to_json(&self) -> serde_json::Value {
-        let location = self.location.as_ref();
-        serde_json::json!({
-            "reason": "error",
-            "exit_code": self.exit_code(),
-            "message": self.message,
-            "file": location.map(|l| &l.file),
-            "line": location.and_then(|l| l.line),
-            "column": location.and_then(|l| l.column),
-            "notes": self.notes,
-            "help": self.help,
-        })
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(location) = &self.location {
-            match location.line {
-                Some(line) => write!(f, "{}:{line}: ", location.file.display())?,
-                None => write!(f, "{}: ", location.file.display())?,
-            }
-        }
-        f.write_str(&self.message)?;
-        for note in &self.notes {
-            write!(f, "\n  {note}")?;
-        }
-        if let Some(help) = &self.help {
-            write!(f, "\nhelp: {help}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl std::ops::Deref for Error {
-    type Target = Details;
-
-    fn deref(&self) -> &Details {
-        &self.0
-    }
-}
 
 /// cargo fc's exit statuses (README: exit codes). A failure's status is decided by what kind of
 /// thing went wrong, never by which code path noticed it.
@@ -389,51 +228,162 @@ impl Failure for Interrupted {
     failure_any!();
 }
 
-/// Transitional: a stage's typed failure carried in the older message-based error.
+/// Any failure, boxed so that `Result<T, Error>` stays small on the happy path.
+#[derive(Debug)]
+pub struct Error(Box<dyn Failure>);
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 impl<F: Failure> From<F> for Error {
     fn from(failure: F) -> Self {
-        let kind = match failure.exit() {
-            Exit::Io => ErrorKind::Io,
-            Exit::Usage => ErrorKind::Config,
-            Exit::Verify => ErrorKind::Verify,
-            Exit::Pack => ErrorKind::Pack,
-            Exit::Tool | Exit::Deploy => ErrorKind::Tool,
-            Exit::Template => ErrorKind::Check,
-            Exit::Function => ErrorKind::Function,
-            Exit::Build => ErrorKind::Build,
-            Exit::Interrupted => ErrorKind::Interrupted,
-        };
-        let mut error = Error::new(kind, failure.to_string()).with_exit_code(failure.exit().code());
-        error.0.location = failure.location();
-        error.0.notes = failure.notes();
-        error.0.help = failure.help();
-        error
+        Self(Box::new(failure))
     }
 }
+
+impl Error {
+    pub fn failure(&self) -> &dyn Failure {
+        &*self.0
+    }
+
+    /// The stage's own error value, when it is of type `F`.
+    pub fn downcast_ref<F: Failure>(&self) -> Option<&F> {
+        self.0.as_any().downcast_ref()
+    }
+
+    pub fn exit(&self) -> Exit {
+        self.0.exit()
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        self.0.exit().code()
+    }
+
+    pub fn kind(&self) -> &'static str {
+        self.0.kind()
+    }
+
+    pub fn location(&self) -> Option<Location> {
+        self.0.location()
+    }
+
+    pub fn notes(&self) -> Vec<String> {
+        self.0.notes()
+    }
+
+    pub fn help(&self) -> Option<String> {
+        self.0.help()
+    }
+
+    /// The one-line message, without location, notes or help.
+    pub fn message(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// The error as one `--message-format json` message.
+    pub fn to_json(&self) -> serde_json::Value {
+        let location = self.location();
+        serde_json::json!({
+            "reason": "error",
+            "kind": self.kind(),
+            "exit_code": self.exit_code(),
+            "message": self.message(),
+            "file": location.as_ref().map(|l| &l.file),
+            "line": location.as_ref().and_then(|l| l.line),
+            "column": location.as_ref().and_then(|l| l.column),
+            "notes": self.notes(),
+            "help": self.help(),
+            "details": self.0.details(),
+        })
+    }
+}
+
+impl fmt::Display for Error {
+    /// `file:line:column: message`, the notes indented under it, then `help: …`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(location) = self.location() {
+            match (location.line, location.column) {
+                (Some(line), Some(column)) => {
+                    write!(f, "{}:{line}:{column}: ", location.file.display())?
+                }
+                (Some(line), None) => write!(f, "{}:{line}: ", location.file.display())?,
+                _ => write!(f, "{}: ", location.file.display())?,
+            }
+        }
+        write!(f, "{}", self.0)?;
+        for note in self.notes() {
+            write!(f, "\n  {note}")?;
+        }
+        if let Some(help) = self.help() {
+            write!(f, "\nhelp: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[derive(Debug)]
+    struct UnknownKey;
+
+    impl fmt::Display for UnknownKey {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("unknown key `runtim` in [package.metadata.fc]")
+        }
+    }
+
+    impl Failure for UnknownKey {
+        fn exit(&self) -> Exit {
+            Exit::Usage
+        }
+        fn kind(&self) -> &'static str {
+            "test.unknown-key"
+        }
+        fn location(&self) -> Option<Location> {
+            Some(Location::line("/p/Cargo.toml", Some(9)))
+        }
+        fn help(&self) -> Option<String> {
+            Some("did you mean `runtime`?".into())
+        }
+        failure_any!();
+    }
+
     #[test]
     fn display_puts_the_location_first_and_help_last() {
-        let error = Error::config("unknown key `runtim` in [package.metadata.fc]")
-            .at("/p/Cargo.toml", Some(9))
-            .help("did you mean `runtime`?");
+        let error = Error::from(UnknownKey);
         assert_eq!(
             error.to_string(),
             "/p/Cargo.toml:9: unknown key `runtim` in [package.metadata.fc]\nhelp: did you mean `runtime`?"
         );
         assert_eq!(error.exit_code(), 2);
+        assert!(error.downcast_ref::<UnknownKey>().is_some());
+        assert!(error.downcast_ref::<IoError>().is_none());
+    }
+
+    #[test]
+    fn json_and_human_forms_come_from_the_same_value() {
+        let json = Error::from(UnknownKey).to_json();
+        assert_eq!(json["reason"], "error");
+        assert_eq!(json["kind"], "test.unknown-key");
+        assert_eq!(json["line"], 9);
+        assert_eq!(json["help"], "did you mean `runtime`?");
+        assert_eq!(json["exit_code"], 2);
     }
 
     #[test]
     fn io_errors_drop_the_os_error_number() {
-        let source = io::Error::from_raw_os_error(2);
-        let error = Error::io("read", Path::new("x.txt"), source);
+        let error = Error::from(IoError::new(
+            "read",
+            Path::new("x.txt"),
+            io::Error::from_raw_os_error(2),
+        ));
         assert_eq!(
             error.to_string(),
             "could not read x.txt: No such file or directory"
         );
+        assert_eq!(error.exit_code(), 1);
     }
 }

@@ -7,7 +7,45 @@ use std::fmt;
 
 use clap::ValueEnum;
 
-use crate::error::{Error, Result};
+use crate::error::{Exit, Failure, Result, failure_any};
+
+/// `--example NAME` of a sample cargo fc does not carry.
+#[derive(Debug)]
+pub struct NoSuchExample {
+    pub name: String,
+}
+
+impl std::fmt::Display for NoSuchExample {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cargo fc carries no sample event `{}`", self.name)
+    }
+}
+
+impl Failure for NoSuchExample {
+    fn exit(&self) -> Exit {
+        Exit::Usage
+    }
+
+    fn kind(&self) -> &'static str {
+        "local.no-such-example"
+    }
+
+    fn notes(&self) -> Vec<String> {
+        crate::ui::closest(&self.name, &names())
+            .map(|close| format!("did you mean `{close}`?"))
+            .into_iter()
+            .collect()
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(format!(
+            "the samples are {}; `--example list` describes them",
+            names().join(", ")
+        ))
+    }
+
+    failure_any!();
+}
 
 /// A sample event, as FC sends it.
 #[derive(Debug, Clone, Copy)]
@@ -164,16 +202,10 @@ pub fn request(name: &str) -> Result<ExampleRequest> {
     }
     match example(name) {
         Some(example) => Ok(ExampleRequest::Payload(example.payload)),
-        None => {
-            let mut error = Error::config(format!("cargo fc carries no sample event `{name}`"));
-            if let Some(close) = crate::ui::closest(name, &names()) {
-                error = error.note(format!("did you mean `{close}`?"));
-            }
-            Err(error.help(format!(
-                "the samples are {}; `--example list` describes them",
-                names().join(", ")
-            )))
+        None => Err(NoSuchExample {
+            name: name.to_string(),
         }
+        .into()),
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, DirEntry, include_dir};
 
-use crate::error::{Error, Result};
+use crate::error::{Exit, Failure, Result, failure_any, io};
 use crate::events::EventKind;
 use crate::platform;
 use crate::runtime_source::{self, RuntimeSource};
@@ -15,6 +15,69 @@ static TEMPLATE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/runtime-template");
 
 /// Files of the template that are for developing the template itself, not for a new function.
 const TEMPLATE_ONLY: &[&str] = &["render.sh", "check.sh", "variants"];
+
+/// Why a new function cannot be made.
+#[derive(Debug)]
+pub enum NewError {
+    BadName {
+        name: String,
+        problem: platform::NameProblem,
+    },
+    Exists {
+        path: PathBuf,
+    },
+    /// The workspace around the new package has a manifest cargo fc cannot read.
+    WorkspaceManifest {
+        manifest: PathBuf,
+        why: String,
+    },
+}
+
+impl std::fmt::Display for NewError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NewError::BadName { name, problem } => {
+                write!(f, "`{name}` cannot name a function: it {problem}")
+            }
+            NewError::Exists { path } => write!(f, "{} already exists", path.display()),
+            NewError::WorkspaceManifest { manifest, why } => {
+                write!(f, "{} is not valid TOML: {why}", manifest.display())
+            }
+        }
+    }
+}
+
+impl Failure for NewError {
+    fn exit(&self) -> Exit {
+        Exit::Usage
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            NewError::BadName { .. } => "new.bad-name",
+            NewError::Exists { .. } => "new.exists",
+            NewError::WorkspaceManifest { .. } => "new.workspace-manifest",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(match self {
+            NewError::BadName { .. } => format!(
+                "use {}, at most {} characters",
+                platform::NAME_RULE,
+                platform::FUNCTION_NAME_MAX
+            ),
+            NewError::Exists { .. } => {
+                "choose another name or --path; cargo fc new never overwrites anything".into()
+            }
+            NewError::WorkspaceManifest { .. } => {
+                "fix the workspace's Cargo.toml (cargo would refuse it too), then run cargo fc new again".into()
+            }
+        })
+    }
+
+    failure_any!();
+}
 
 /// What kind of function to scaffold.
 #[derive(Debug, Clone, Copy, Default)]
@@ -55,28 +118,28 @@ impl Shape {
 /// Writes the new function's crate to `dir` (which must not exist), all or nothing.
 pub fn create(name: &str, dir: &Path, shape: Shape, ui: &Ui) -> Result<()> {
     if let Some(problem) = platform::name_problem(name, platform::FUNCTION_NAME_MAX) {
-        return Err(
-            Error::config(format!("`{name}` cannot name a function: it {problem}")).help(format!(
-                "use {}, at most {} characters",
-                platform::NAME_RULE,
-                platform::FUNCTION_NAME_MAX
-            )),
-        );
+        return Err(NewError::BadName {
+            name: name.to_string(),
+            problem,
+        }
+        .into());
     }
     if dir.exists() || dir.is_symlink() {
-        return Err(Error::config(format!("{} already exists", dir.display()))
-            .help("choose another name or --path; cargo fc new never overwrites anything"));
+        return Err(NewError::Exists {
+            path: dir.to_path_buf(),
+        }
+        .into());
     }
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
+    std::fs::create_dir_all(&parent).map_err(io("create", &parent))?;
     // Rendered beside the destination and renamed into place, so a failure leaves nothing behind.
     let staging = tempfile::Builder::new()
         .prefix(".cargo-fc-new-")
         .tempdir_in(&parent)
-        .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
+        .map_err(io("create a temporary folder in", &parent))?;
     // The runtime crate is installed first: without it the project would not build.
     let runtime = RuntimeSource::embedded();
     let installed = runtime_source::install(&runtime, &runtime_source::data_dir()?)?;
@@ -84,9 +147,9 @@ pub fn create(name: &str, dir: &Path, shape: Shape, ui: &Ui) -> Result<()> {
     for (relative, contents) in render(name, shape, &cargo_config) {
         let path = staging.path().join(&relative);
         if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| Error::io("create", folder, e))?;
+            std::fs::create_dir_all(folder).map_err(io("create", folder))?;
         }
-        std::fs::write(&path, contents).map_err(|e| Error::io("write", &path, e))?;
+        std::fs::write(&path, contents).map_err(io("write", &path))?;
     }
     // Worked out before anything is moved into place, so that a workspace manifest it cannot
     // read leaves nothing behind.
@@ -94,7 +157,7 @@ pub fn create(name: &str, dir: &Path, shape: Shape, ui: &Ui) -> Result<()> {
     let staged = staging.keep();
     if let Err(error) = std::fs::rename(&staged, dir) {
         let _ = std::fs::remove_dir_all(&staged);
-        return Err(Error::io("create", dir, error));
+        return Err(crate::error::IoError::new("create", dir, error).into());
     }
     if let Some(membership) = membership {
         if let Err(error) = membership.write(&cargo_config) {
@@ -321,7 +384,7 @@ impl Membership {
         let existing = std::fs::read_to_string(&config).unwrap_or_default();
         if !existing.contains("fc-runtime") {
             let dir = config.parent().expect("a config path has a parent");
-            std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+            std::fs::create_dir_all(dir).map_err(io("create", dir))?;
             let separator = if existing.is_empty() || existing.ends_with('\n') {
                 ""
             } else {
@@ -338,17 +401,17 @@ fn replace(path: &Path, text: &str) -> Result<()> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".cargo-fc-partial");
     let partial = PathBuf::from(partial);
-    std::fs::write(&partial, text).map_err(|e| Error::io("write", &partial, e))?;
+    std::fs::write(&partial, text).map_err(io("write", &partial))?;
     std::fs::rename(&partial, path).map_err(|e| {
         let _ = std::fs::remove_file(&partial);
-        Error::io("write", path, e)
+        crate::error::IoError::new("write", path, e).into()
     })
 }
 
 /// The workspace above `dir` that does not list it yet, with its manifest's new text; `None`
 /// when there is no workspace, or its `members` (or `exclude`) already cover the folder.
 fn workspace_membership(dir: &Path) -> Result<Option<Membership>> {
-    let dir = std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
+    let dir = std::path::absolute(dir).map_err(io("resolve", dir))?;
     let Some((root, manifest, text)) = dir.ancestors().skip(1).find_map(|folder| {
         let manifest = folder.join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest).ok()?;
@@ -365,8 +428,10 @@ fn workspace_membership(dir: &Path) -> Result<Option<Membership>> {
         .expect("an ancestor holds the folder")
         .to_string_lossy()
         .into_owned();
-    let parsed = toml::de::DeTable::parse(&text)
-        .map_err(|e| Error::config(format!("{} is not valid TOML: {e}", manifest.display())))?;
+    let parsed = toml::de::DeTable::parse(&text).map_err(|e| NewError::WorkspaceManifest {
+        manifest: manifest.clone(),
+        why: e.to_string(),
+    })?;
     let workspace = match parsed.get_ref().get("workspace").map(|v| v.get_ref()) {
         Some(toml::de::DeValue::Table(table)) => table,
         _ => return Ok(None),

@@ -27,7 +27,53 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, DirEntry, include_dir};
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::error::{Exit, Failure, Result, failure_any, io};
+
+/// Why the runtime crate cannot be put where projects find it.
+#[derive(Debug)]
+pub enum RuntimeSourceError {
+    /// A source given to [`RuntimeSource::from_files`] lacks what every crate has.
+    Incomplete { missing: &'static str },
+    /// Neither XDG_DATA_HOME nor HOME names an absolute folder.
+    NoDataDir,
+}
+
+impl std::fmt::Display for RuntimeSourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RuntimeSourceError::Incomplete { missing } => {
+                write!(f, "the fc-runtime source has no {missing}")
+            }
+            RuntimeSourceError::NoDataDir => f.write_str(
+                "cannot find a data directory for the fc-runtime source: neither XDG_DATA_HOME nor HOME is set to an absolute path",
+            ),
+        }
+    }
+}
+
+impl Failure for RuntimeSourceError {
+    fn exit(&self) -> Exit {
+        Exit::Usage
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            RuntimeSourceError::Incomplete { .. } => "runtime-source.incomplete",
+            RuntimeSourceError::NoDataDir => "runtime-source.no-data-dir",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        match self {
+            RuntimeSourceError::NoDataDir => {
+                Some("set XDG_DATA_HOME (or HOME) to a folder cargo fc may write to".into())
+            }
+            RuntimeSourceError::Incomplete { .. } => None,
+        }
+    }
+
+    failure_any!();
+}
 
 static CRATE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/fc-runtime");
 
@@ -71,9 +117,12 @@ impl RuntimeSource {
             .iter()
             .find(|(path, _)| path == Path::new("Cargo.toml"))
             .map(|(_, contents)| String::from_utf8_lossy(contents).into_owned())
-            .ok_or_else(|| Error::config("the fc-runtime source has no Cargo.toml"))?;
-        let version = package_version(&manifest)
-            .ok_or_else(|| Error::config("the fc-runtime Cargo.toml has no package version"))?;
+            .ok_or(RuntimeSourceError::Incomplete {
+                missing: "a Cargo.toml",
+            })?;
+        let version = package_version(&manifest).ok_or(RuntimeSourceError::Incomplete {
+            missing: "a package version in its Cargo.toml",
+        })?;
         let mut files = files;
         files.sort();
         Ok(RuntimeSource { version, files })
@@ -193,10 +242,7 @@ fn data_dir_from(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<Pat
     }
     match var("HOME").map(PathBuf::from) {
         Some(home) if home.is_absolute() => Ok(home.join(".local/share/cargo-fc")),
-        _ => Err(Error::config(
-            "cannot find a data directory for the fc-runtime source: neither XDG_DATA_HOME nor HOME is set to an absolute path",
-        )
-        .help("set XDG_DATA_HOME (or HOME) to a folder cargo fc may write to")),
+        _ => Err(RuntimeSourceError::NoDataDir.into()),
     }
 }
 
@@ -213,7 +259,7 @@ pub struct Installed {
 /// Writes `source` into `data` unless that version is there already, and points the series link
 /// at it unless a newer version of the series is installed.
 pub fn install(source: &RuntimeSource, data: &Path) -> Result<Installed> {
-    std::fs::create_dir_all(data).map_err(|e| Error::io("create", data, e))?;
+    std::fs::create_dir_all(data).map_err(io("create", data))?;
     let name = format!("{CRATE_NAME}-{}", source.version);
     let version_dir = data.join(&name);
     let checksum = source.checksum();
@@ -238,10 +284,10 @@ pub fn install(source: &RuntimeSource, data: &Path) -> Result<Installed> {
         // A new link renamed over the old one: readers see one or the other, never neither.
         let staged = data.join(format!(".{name}.{}.link", std::process::id()));
         let _ = std::fs::remove_file(&staged);
-        std::os::unix::fs::symlink(&name, &staged).map_err(|e| Error::io("create", &staged, e))?;
+        std::os::unix::fs::symlink(&name, &staged).map_err(io("create", &staged))?;
         std::fs::rename(&staged, &series_link).map_err(|e| {
             let _ = std::fs::remove_file(&staged);
-            Error::io("replace", &series_link, e)
+            crate::error::IoError::new("replace", &series_link, e)
         })?;
     }
     Ok(Installed {
@@ -263,16 +309,16 @@ fn write_version(
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{CRATE_NAME}-{}.", source.version))
         .tempdir_in(data)
-        .map_err(|e| Error::io("create a temporary folder in", data, e))?;
+        .map_err(io("create a temporary folder in", data))?;
     for (relative, contents) in &source.files {
         let path = staging.path().join(relative);
         if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| Error::io("create", folder, e))?;
+            std::fs::create_dir_all(folder).map_err(io("create", folder))?;
         }
-        std::fs::write(&path, contents).map_err(|e| Error::io("write", &path, e))?;
+        std::fs::write(&path, contents).map_err(io("write", &path))?;
     }
     let stamp = staging.path().join(STAMP);
-    std::fs::write(&stamp, checksum).map_err(|e| Error::io("write", &stamp, e))?;
+    std::fs::write(&stamp, checksum).map_err(io("write", &stamp))?;
     let old = data.join(format!(
         ".{CRATE_NAME}-{}.old.{}",
         source.version,
@@ -293,7 +339,7 @@ fn write_version(
         }
         Err(error) => {
             let _ = std::fs::remove_dir_all(&staged);
-            Err(Error::io("create", version_dir, error))
+            Err(crate::error::IoError::new("create", version_dir, error).into())
         }
     }
 }

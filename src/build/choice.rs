@@ -83,8 +83,8 @@ fn automatic(
                     Err(error) => {
                         // An engine that answers but cannot give the image: remembered, since
                         // asking again costs a registry round trip each time.
-                        Memo::remember(&project.target_dir, runtime, image, &error.message);
-                        error.message.clone()
+                        Memo::remember(&project.target_dir, runtime, image, &error.message());
+                        error.message()
                     }
                 }
             }

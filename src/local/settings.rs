@@ -293,7 +293,7 @@ mod tests {
         .unwrap_err();
         let message = error.to_string();
         assert!(
-            message.contains("t.yml:5: timeout is a string, which FC would refuse"),
+            message.contains("t.yml:5:44: timeout is a string, which FC would refuse"),
             "{message}"
         );
     }
@@ -306,9 +306,9 @@ mod tests {
         );
         let error = load_text("x", "a: [1, 2\n").unwrap_err();
         assert!(
-            error.to_string().contains("t.yml:1: invalid YAML"),
+            error.to_string().contains("t.yml:1:4: invalid YAML"),
             "{error}"
         );
-        assert_eq!(error.location.as_ref().and_then(|l| l.column), Some(4));
+        assert_eq!(error.location().and_then(|l| l.column), Some(4));
     }
 }

@@ -211,12 +211,15 @@ fn write(path: &Path, content: &str) {
 /// Copies every file of `from` into `to`, leaving files whose contents are the same untouched.
 fn sync(from: &Path, to: &Path) {
     // Files an older `cargo fc new` wrote and this one does not must go, or they would still be
-    // compiled; the build's own output and lock file stay.
-    for entry in walkdir::WalkDir::new(to)
+    // compiled; the build's own output and lock file stay. A fresh checkout has no fixture yet.
+    let stale = walkdir::WalkDir::new(to)
         .contents_first(true)
         .into_iter()
-        .filter_entry(|e| !matches!(e.file_name().to_str(), Some("target" | "Cargo.lock")))
-    {
+        .filter_entry(|e| !matches!(e.file_name().to_str(), Some("target" | "Cargo.lock")));
+    for entry in stale {
+        if !to.exists() {
+            break;
+        }
         let entry = entry.expect("the fixture folder is readable");
         let relative = entry.path().strip_prefix(to).expect("inside");
         if !from.join(relative).exists() {

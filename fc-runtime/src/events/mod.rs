@@ -11,7 +11,7 @@
 //! | Tablestore (CBOR) | [`tablestore::TablestoreEvent`] | `TablestoreEvent` |
 //! | HTTP trigger of an event function (FC 3.0) | [`http::HttpTriggerEvent`] | `Json<HttpTriggerEvent>` |
 //! | API Gateway | [`apigw::ApiGatewayEvent`] | `Json<ApiGatewayEvent>` |
-//! | EventBridge and the triggers behind it (OSS, MNS queue, RocketMQ, Kafka, RabbitMQ, DTS) | [`eventbridge::CloudEvent<T>`] | `Json<CloudEvent<OssData>>`, `Json<Vec<CloudEvent<KafkaData>>>`, … |
+//! | EventBridge and the triggers behind it (OSS, MNS queue, RocketMQ, Kafka, RabbitMQ, DTS, SLS event streams) | [`eventbridge::CloudEvent<T>`], [`eventbridge::Batch<T>`] | `Json<CloudEvent<OssData>>`, `Json<Batch<KafkaData>>`, … |
 //!
 //! ```
 //! use fc_runtime::Json;
@@ -49,21 +49,43 @@
 //!   (<https://github.com/devsapp/fc-event>, `event-template/`;
 //!   <https://github.com/devsapp/fc3>, `src/subCommands/trigger-template/event-template/`),
 //!   which Serverless Devs hands to `s local invoke`, and a request captured there (an HTTP
-//!   trigger event with `requestContext.triggerId`).
+//!   trigger event with `requestContext.triggerId`, `__tests__/e2e/trigger/http/evt.json`);
+//! - Alibaba's Go runtime SDK, whose event types come with the events its triggers deliver
+//!   (<https://github.com/aliyun/fc-runtime-go-sdk>, `events/README_*.md`): among them a
+//!   Kafka trigger's batch delivered as an array of JSON *strings*, each a CloudEvent;
+//! - the trigger samples of `awesome-fc/code-example`
+//!   (<https://github.com/awesome-fc/code-example>, `quick-start-sample-codes/*/src/event*.json`):
+//!   an MNS queue event alone with a base64 body, Kafka events without a key, a RabbitMQ text
+//!   body, an OSS `PostObject`, a custom event without `specversion`;
+//! - EventBridge's samples of its RocketMQ and Simple Log Service event sources
+//!   (<https://help.aliyun.com/document_detail/191238.html>,
+//!   <https://www.alibabacloud.com/help/en/eventbridge/user-guide/create-a-custom-event-source-of-the-log-service-type>),
+//!   and FC's `DeliveryOption.eventSchema`, whose *RawData* delivers the `data` of each event
+//!   without its envelope
+//!   (<https://www.alibabacloud.com/help/en/functioncompute/api-fc-2023-03-30-struct-deliveryoption>).
 //!
 //! The samples are in `tests/fixtures/events/` of this crate, and its tests read every one of
 //! them: the documentation's samples as published (`oss.json`, `timer.json`, `sls.json`,
 //! `mns-*.json`, `cdn*.json`, `tablestore.json` and its CBOR encoding, `http.json`,
-//! `eventbridge-*.json`, whose message-queue batches keep one event each), and samples
+//! `eventbridge-{oss,mns-queue,rocketmq,rabbitmq,kafka,dts}.json`, whose message-queue
+//! batches keep one event each), and samples
 //! written here for what the documentation only describes: `apigw.json` (the documented
 //! fields with values; the documentation shows a template), `oss-encoded-key.json` (a key
 //! with escapes, as OSS sends non-ASCII keys) and `http-api-invoke.json` (a binary body and a
-//! trigger id).
+//! trigger id). The samples of public projects are rewritten with values of their own, in each
+//! sample's exact shape (its fields, their JSON types, its escapes): `oss-post-object.json`,
+//! `eventbridge-mns-queue-event.json` (one event, not a batch; a base64 body),
+//! `eventbridge-kafka-strings.json` (the batch as JSON strings, written the way Java's Gson
+//! escapes them), `eventbridge-rabbitmq-text.json`, `eventbridge-rocketmq-event.json`,
+//! `eventbridge-sls.json`, `eventbridge-custom.json`, `eventbridge-kafka-rawdata.json` (the
+//! RawData format) and `apigw-get.json`.
 //!
 //! Fields keep FC's names (`eventName`, `TopicOwner`, …) in their serde renames and Rust names
 //! in snake case. Unknown fields are ignored, fields the documentation does not promise are
 //! `Option`, and where the documentation's tables and its samples disagree on a type (CDN's
-//! times are "String" in the tables and numbers in the samples), both are accepted.
+//! times are "String" in the tables and numbers in the samples), both are accepted. A `null`
+//! where an object, a list or a map belongs reads as empty; message bodies that a source may
+//! hand over parsed (RocketMQ, MNS queues) keep their JSON text.
 
 pub mod apigw;
 pub mod cdn;
@@ -201,6 +223,26 @@ pub(crate) mod lenient {
         deserializer.deserialize_any(Boolean)
     }
 
+    /// Text, where a source may also send other JSON (a message body that was JSON, parsed):
+    /// a string is itself, `null` is empty, anything else is its JSON text.
+    pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+        let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
+        Ok(match value {
+            serde_json::Value::String(text) => text,
+            other => value_text(&other),
+        })
+    }
+
+    /// A value whose `null` means its default (an empty object or list).
+    pub(crate) fn null_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Default + serde::Deserialize<'de>,
+    {
+        let value: Option<T> = serde::Deserialize::deserialize(deserializer)?;
+        Ok(value.unwrap_or_default())
+    }
+
     /// A JSON object of strings, where FC may also send `null` for none; values that are not
     /// strings (numbers, booleans) are kept as their JSON text.
     pub(crate) fn string_map<'de, D: Deserializer<'de>>(
@@ -223,6 +265,15 @@ pub(crate) mod lenient {
     }
 }
 
+/// A JSON value as text: a string is itself, `null` is empty, anything else is its JSON.
+pub(crate) fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 /// A body that arrives base64-encoded could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyError(String);
@@ -242,7 +293,13 @@ pub(crate) fn body_bytes(body: Option<&str>, base64: bool) -> Result<Vec<u8>, Bo
     if !base64 {
         return Ok(body.as_bytes().to_vec());
     }
-    base64::engine::general_purpose::STANDARD
+    // Padding is optional: bodies whose sender dropped the trailing `=` decode too.
+    const ENGINE: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    ENGINE
         .decode(body.trim())
         .map_err(|error| BodyError(format!("the body is not valid base64: {error}")))
 }

@@ -3,22 +3,29 @@
 //! Service.
 //!
 //! An OSS event through EventBridge is one CloudEvent; the message-queue triggers (MNS queue,
-//! RocketMQ, RabbitMQ, Kafka, DTS) deliver a batch, a JSON array of them:
+//! RocketMQ, RabbitMQ, Kafka, DTS) deliver a batch, a JSON array of them, or one alone in the
+//! event mode. [`Batch`] reads all of these, and batches of JSON strings too:
 //!
 //! ```
 //! use fc_runtime::Json;
-//! use fc_runtime::events::eventbridge::{CloudEvent, KafkaData};
+//! use fc_runtime::events::eventbridge::{Batch, KafkaData};
 //!
-//! async fn handler(Json(batch): Json<Vec<CloudEvent<KafkaData>>>) -> String {
+//! async fn handler(Json(batch): Json<Batch<KafkaData>>) -> String {
 //!     batch.iter().map(|event| event.data.value_text()).collect::<Vec<_>>().join("\n")
 //! }
-//! # let batch = br#"[{"specversion": "1.0", "id": "1", "source": "acs:alikafka",
+//! # let event = r#"{"specversion": "1.0", "id": "1", "source": "acs:alikafka",
 //! #   "type": "alikafka:Topic:Message", "data": {"topic": "t", "partition": 0, "offset": 1,
-//! #   "timestamp": 1655952591589, "key": "k", "value": "hello kafka msg"}}]"#;
-//! # let answer = fc_runtime::Function::new().event(handler).invoke(batch.to_vec());
-//! # let answer = tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(answer);
-//! # assert_eq!(answer.unwrap(), "hello kafka msg");
+//! #   "timestamp": 1655952591589, "key": "k", "value": "hello kafka msg"}}"#;
+//! # let run = |payload: String| {
+//! #     let answer = fc_runtime::Function::new().event(handler).invoke(payload.into_bytes());
+//! #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(answer).unwrap()
+//! # };
+//! # assert_eq!(run(format!("[{event}]")), "hello kafka msg");
+//! # assert_eq!(run(event.to_string()), "hello kafka msg");
+//! # assert_eq!(run(serde_json::to_string(&[event, event]).unwrap()), "hello kafka msg\nhello kafka msg");
 //! ```
+//!
+//! A batch typed `Vec<CloudEvent<KafkaData>>` reads the arrays, of objects or of strings.
 //!
 //! `CloudEvent` without a type parameter keeps `data` as JSON, for sources without a type here;
 //! [`CloudEvent::data_as`] reads it later.

@@ -409,4 +409,56 @@ mod tests {
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("a+b%2"), "a+b%2");
     }
+
+    /// Every sample in `tests/fixtures/events/` reads as the type of its trigger, the way a
+    /// handler's argument reads it; a sample added without a type here fails.
+    #[test]
+    fn every_fixture_reads_as_its_type() {
+        use crate::handler::FromEvent;
+        use bytes::Bytes;
+
+        fn json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<(), String> {
+            serde_json::from_slice::<T>(bytes)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
+        fn event<T: FromEvent>(bytes: &[u8]) -> Result<(), String> {
+            T::from_event(Bytes::copy_from_slice(bytes))
+                .map(drop)
+                .map_err(|e| e.message().to_owned())
+        }
+
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events");
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert!(names.len() >= 30, "{names:?}");
+        for name in names {
+            let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
+            use eventbridge::*;
+            let read = match name.as_str() {
+                n if n.starts_with("oss") => json::<oss::OssEvent>(&bytes),
+                "timer.json" => json::<timer::TimerEvent>(&bytes),
+                "sls.json" => json::<sls::SlsEvent>(&bytes),
+                n if n.starts_with("mns") => event::<mns::MnsTopicEvent>(&bytes),
+                n if n.starts_with("cdn") => json::<cdn::CdnEvent>(&bytes),
+                n if n.starts_with("tablestore") => event::<tablestore::TablestoreEvent>(&bytes),
+                n if n.starts_with("http") => json::<http::HttpTriggerEvent>(&bytes),
+                n if n.starts_with("apigw") => json::<apigw::ApiGatewayEvent>(&bytes),
+                "eventbridge-oss.json" => json::<CloudEvent<OssData>>(&bytes),
+                "eventbridge-custom.json" => json::<CloudEvent>(&bytes),
+                "eventbridge-kafka-rawdata.json" => json::<Vec<KafkaData>>(&bytes),
+                n if n.starts_with("eventbridge-kafka") => json::<Batch<KafkaData>>(&bytes),
+                n if n.starts_with("eventbridge-mns") => json::<Batch<MnsQueueData>>(&bytes),
+                n if n.starts_with("eventbridge-rocketmq") => json::<Batch<RocketMqData>>(&bytes),
+                n if n.starts_with("eventbridge-rabbitmq") => json::<Batch<RabbitMqData>>(&bytes),
+                n if n.starts_with("eventbridge-dts") => json::<Batch<DtsData>>(&bytes),
+                n if n.starts_with("eventbridge-sls") => json::<Batch<SlsData>>(&bytes),
+                other => panic!("{other}: a fixture no test reads as its type; add it here"),
+            };
+            read.unwrap_or_else(|error| panic!("{name}: {error}"));
+        }
+    }
 }

@@ -57,6 +57,10 @@
 //!   (<https://github.com/awesome-fc/code-example>, `quick-start-sample-codes/*/src/event*.json`):
 //!   an MNS queue event alone with a base64 body, Kafka events without a key, a RabbitMQ text
 //!   body, an OSS `PostObject`, a custom event without `specversion`;
+//! - Alibaba's Java and .NET event libraries (<https://github.com/aliyun/fc-java-libs>,
+//!   `fc-java-events/…/OSSEvent.java` and `ApiGatewayRequestEvent.java`;
+//!   <https://github.com/aliyun/fc-dotnet-libs>, `Aliyun.Serverless.Events/OSSEvent.cs`):
+//!   OSS objects' `position`, `readFrom`, `readTo` and the whole `objectMeta`;
 //! - EventBridge's samples of its RocketMQ and Simple Log Service event sources
 //!   (<https://help.aliyun.com/document_detail/191238.html>,
 //!   <https://www.alibabacloud.com/help/en/eventbridge/user-guide/create-a-custom-event-source-of-the-log-service-type>),
@@ -74,6 +78,7 @@
 //! with escapes, as OSS sends non-ASCII keys) and `http-api-invoke.json` (a binary body and a
 //! trigger id). The samples of public projects are rewritten with values of their own, in each
 //! sample's exact shape (its fields, their JSON types, its escapes): `oss-post-object.json`,
+//! `oss-append-object.json` (every field the Java library names),
 //! `eventbridge-mns-queue-event.json` (one event, not a batch; a base64 body),
 //! `eventbridge-kafka-strings.json` (the batch as JSON strings, written the way Java's Gson
 //! escapes them), `eventbridge-rabbitmq-text.json`, `eventbridge-rocketmq-event.json`,

@@ -125,6 +125,27 @@ pub struct Object {
     /// Its type and user metadata, when OSS sends them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_meta: Option<ObjectMeta>,
+    /// Where an `AppendObject` wrote, the object's length before it.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub position: Option<i64>,
+    /// The first byte a ranged download read (`ObjectDownloaded` events).
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub read_from: Option<i64>,
+    /// The last byte it read.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub read_to: Option<i64>,
 }
 
 impl Object {
@@ -150,6 +171,31 @@ pub struct ObjectMeta {
     /// `x-oss-meta-*` user metadata.
     #[serde(default, deserialize_with = "lenient::string_map")]
     pub user_meta: BTreeMap<String, String>,
+    /// Metadata that OSS keeps across operations (`x-oss-persistent-headers`).
+    #[serde(
+        default,
+        deserialize_with = "lenient::string_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub persistent_meta: BTreeMap<String, String>,
+    /// Its `Cache-Control`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<String>,
+    /// Its `Content-Encoding`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_encoding: Option<String>,
+    /// Its `Content-Disposition`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_disposition: Option<String>,
+    /// Its `Expires`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Its `Content-Language`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_language: Option<String>,
+    /// Its `Access-Control-Allow-Origin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_control_allow_origin: Option<String>,
 }
 
 /// The `requestParameters` of a notification.
@@ -261,5 +307,30 @@ mod tests {
             serde_json::from_str(r#"{"eventName":"x","oss":{"bucket":null,"object":null}}"#)
                 .unwrap();
         assert_eq!(record.oss, Oss::default());
+    }
+
+    #[test]
+    fn reads_an_append_with_its_position_and_full_metadata() {
+        let event: OssEvent = serde_json::from_str(fixture!("oss-append-object.json")).unwrap();
+        let object = &event.events[0].oss.object;
+        assert_eq!(event.events[0].event_name, "ObjectCreated:AppendObject");
+        assert_eq!((object.position, object.size), (Some(1_024), Some(1_536)));
+        assert_eq!(object.delta_size, Some(512));
+        let meta = object.object_meta.as_ref().unwrap();
+        assert_eq!(meta.mime_type.as_deref(), Some("text/plain"));
+        assert_eq!(meta.cache_control.as_deref(), Some("no-cache"));
+        assert_eq!(meta.content_encoding.as_deref(), Some("utf-8"));
+        assert_eq!(meta.content_disposition.as_deref(), Some("inline"));
+        assert_eq!(
+            meta.expires.as_deref(),
+            Some("Wed, 21 Oct 2026 07:28:00 GMT")
+        );
+        assert_eq!(meta.content_language.as_deref(), Some("zh-CN"));
+        assert_eq!(meta.access_control_allow_origin.as_deref(), Some("*"));
+        assert_eq!(meta.user_meta["x-oss-meta-source"], "agent-7");
+        assert_eq!(meta.persistent_meta["retention"], "30d");
+        let download: Object =
+            serde_json::from_str(r#"{"key":"k","readFrom":0,"readTo":"99"}"#).unwrap();
+        assert_eq!((download.read_from, download.read_to), (Some(0), Some(99)));
     }
 }

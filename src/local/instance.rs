@@ -249,6 +249,15 @@ impl Instance {
         }
     }
 
+    /// The pid of a process started here; 0 for a container, whose process lives in another
+    /// pid namespace.
+    pub fn local_pid(&self) -> u32 {
+        match self.process {
+            Process::Local(_) => self.pid,
+            Process::Container(_) => 0,
+        }
+    }
+
     /// Whether the process is still running.
     pub async fn is_running(&mut self) -> bool {
         self.exited().await.is_none()
@@ -396,7 +405,7 @@ pub async fn send(
 }
 
 /// A `/proc/PID/status` memory field in MB.
-fn memory_of(pid: u32, field: &str) -> Option<f64> {
+pub(super) fn memory_of(pid: u32, field: &str) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -511,6 +520,11 @@ pub fn request_id() -> String {
 }
 
 /// A free TCP port on the loopback interface for the function to listen on.
+/// Whether nothing listens on `port` (any address), so an instance can take it.
+pub fn port_is_free(port: u16) -> bool {
+    std::net::TcpListener::bind(("0.0.0.0", port)).is_ok()
+}
+
 pub fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
         .map_err(io("open a port on", Path::new("127.0.0.1")))?;

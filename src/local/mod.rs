@@ -63,6 +63,22 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// A function whose package is already unpacked in `code_dir` (its `bootstrap` at the root),
+    /// to run with `settings`; the folder is the caller's to keep.
+    pub fn unpacked_in(
+        code_dir: PathBuf,
+        settings: Settings,
+        runtime_id: &'static str,
+    ) -> Prepared {
+        Prepared {
+            code_dir,
+            _code: None,
+            settings,
+            runtime_id,
+            container: None,
+        }
+    }
+
     /// Starts the bootstrap and waits until it listens, then runs the initializer if there is one.
     pub async fn start_instance(&self, ui: &Ui) -> Result<Instance> {
         let port = match self.settings.port {

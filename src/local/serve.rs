@@ -160,6 +160,13 @@ impl Generation {
     }
 }
 
+impl Drop for Generation {
+    fn drop(&mut self) {
+        // The watch holds the pools (and so their instances) until it is stopped.
+        self.memory_watch.abort();
+    }
+}
+
 /// `join_all` without the futures crate: the futures run one after the other, which for
 /// stopping instances (each waits for its own process) is what a user sees anyway.
 async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: impl Iterator<Item = F>) {

@@ -39,6 +39,8 @@ pub(super) struct Slot {
     instance: tokio::sync::Mutex<Option<Instance>>,
     /// The running process's pid (0 when none), for the memory watch and the report line.
     pid: AtomicU32,
+    /// Keep-alive connections to the running process.
+    connections: instance::Connections,
 }
 
 /// The pool was retired between finding it and asking it: ask the current one.
@@ -98,6 +100,7 @@ impl Pool {
                     busy: AtomicUsize::new(0),
                     instance: tokio::sync::Mutex::new(None),
                     pid: AtomicU32::new(0),
+                    connections: instance::Connections::default(),
                 });
                 state.slots.push(slot.clone());
                 slot
@@ -178,6 +181,7 @@ impl Pool {
         for slot in slots {
             if let Some(instance) = slot.instance.lock().await.take() {
                 slot.pid.store(0, Ordering::SeqCst);
+                slot.connections.clear();
                 instance.stop().await;
             }
         }
@@ -188,6 +192,7 @@ impl Pool {
 async fn kill(slot: &Slot, ui: &Ui, why: &str) {
     if let Some(instance) = slot.instance.lock().await.take() {
         slot.pid.store(0, Ordering::SeqCst);
+        slot.connections.clear();
         ui.warn(format!("{why}; the bootstrap was killed and starts again"));
         instance.kill().await;
     }
@@ -209,6 +214,7 @@ impl Lease {
             self.pool.ui.warn("the bootstrap exited; starting it again");
             current.take();
             self.slot.pid.store(0, Ordering::SeqCst);
+            self.slot.connections.clear();
         }
         let prepared = &self.pool.prepared;
         let port = match prepared.settings.port {
@@ -221,6 +227,16 @@ impl Lease {
         self.slot.pid.store(started.local_pid(), Ordering::SeqCst);
         *current = Some(started);
         Ok(address)
+    }
+
+    /// Sends `request` to the instance at `address` (from [`Lease::address`]) on a kept-alive
+    /// connection.
+    pub async fn send(
+        &self,
+        address: SocketAddr,
+        request: hyper::Request<http_body_util::Full<bytes::Bytes>>,
+    ) -> std::result::Result<instance::Answer, String> {
+        self.slot.connections.send(address, request).await
     }
 
     /// Kills this lease's instance, as FC does after a timeout.

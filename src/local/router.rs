@@ -5,7 +5,7 @@
 use crate::platform::protocol;
 
 /// `--route PATH=FUNCTION`: a custom-domain-style route, as FC writes a route's path (`/api/*`
-/// takes `/api` and everything under it, `/*` everything, any other path only itself).
+/// takes every path under `/api/`, `/*` every path, any other path only itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     pub path: String,
@@ -145,13 +145,11 @@ impl Router {
 /// prefix a shorter one (FC's custom domains match so).
 fn route_rank(pattern: &str, path: &str) -> Option<(bool, usize)> {
     match pattern.strip_suffix("/*") {
-        Some(prefix) => {
-            let under = path == prefix
-                || path
-                    .strip_prefix(prefix)
-                    .is_some_and(|rest| rest.starts_with('/'));
-            under.then_some((false, prefix.len()))
-        }
+        // docs/platform.md#custom-domains: `/login/*` takes `/login/a`, `/login/`, not `/login`.
+        Some(prefix) => path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
+            .then_some((false, prefix.len())),
         None => (pattern == path).then_some((true, pattern.len())),
     }
 }
@@ -205,12 +203,18 @@ mod tests {
             index,
             base_path: String::new(),
         };
-        assert_eq!(router.target("/api"), http(0));
+        assert_eq!(router.target("/api/"), http(0));
         assert_eq!(router.target("/api/x/y"), http(0));
         assert_eq!(router.target("/events/a"), http(1));
         assert_eq!(router.target("/exact"), http(0));
-        // The only function with an HTTP trigger takes the rest.
+        // The only function with an HTTP trigger takes the rest; `/api/*` is not `/api`.
         assert_eq!(router.target("/apix"), http(0));
+        let events = Router::new(&[served("e", false, vec!["/e/*"])], &[]).unwrap();
+        assert_eq!(events.target("/e"), Target::NotFound);
+        assert!(matches!(
+            events.target("/e/x"),
+            Target::Http { index: 0, .. }
+        ));
         assert_eq!(router.target("/"), http(0));
     }
 

@@ -34,6 +34,8 @@ struct State {
 
 /// One instance's place in the pool; its process starts when a lease first needs it.
 pub(super) struct Slot {
+    /// Its place in the pool: the first instance may take the template's port.
+    index: usize,
     /// Requests running on it now (changed only under the pool's lock when it grows).
     busy: AtomicUsize,
     instance: tokio::sync::Mutex<Option<Instance>>,
@@ -97,6 +99,7 @@ impl Pool {
             None => {
                 // The permits bound the requests, so a full pool never gets here.
                 let slot = Arc::new(Slot {
+                    index: state.slots.len(),
                     busy: AtomicUsize::new(0),
                     instance: tokio::sync::Mutex::new(None),
                     pid: AtomicU32::new(0),
@@ -218,8 +221,10 @@ impl Lease {
         }
         let prepared = &self.pool.prepared;
         let port = match prepared.settings.port {
-            // The template's port when nothing else holds it (another instance may).
-            Some(port) if instance::port_is_free(port) => port,
+            // The first instance takes the template's port, for a bootstrap that listens there
+            // whatever FC_SERVER_PORT says, unless something holds it (the previous version's
+            // instance, another function's): then, like the others, a free one.
+            Some(port) if self.slot.index == 0 && instance::port_is_free(port) => port,
             _ => instance::free_port()?,
         };
         let started = prepared.start_instance_at(port, &self.pool.ui).await?;

@@ -312,9 +312,15 @@ pub struct LocalInvokeArgs {
 pub struct LocalStartArgs {
     #[command(flatten)]
     pub common: LocalCommon,
-    /// Port of the HTTP trigger on 127.0.0.1.
+    /// Port on 127.0.0.1 for the HTTP triggers and FC 3.0's InvokeFunction API (0: any free port).
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
+    /// Instances of each function at most, each taking the template's instanceConcurrency requests at once.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
+    /// Route requests whose path matches PATH to FUNCTION, as a custom domain's route (`/api/*`: every path under /api/); over the template's custom-domain routes (repeatable).
+    #[arg(long = "route", value_name = "PATH=FUNCTION")]
+    pub routes: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -379,6 +385,12 @@ pub struct InvokeArgs {
     /// Invoke the function `cargo fc local start` serves on 127.0.0.1:PORT (default 8000).
     #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "8000")]
     pub local: Option<u16>,
+    /// Invoke asynchronously (`x-fc-invocation-type: Async`): FC queues the event and answers at once with its request id.
+    #[arg(long = "async")]
+    pub asynchronous: bool,
+    /// The version or alias to invoke (default: LATEST).
+    #[arg(long, value_name = "VERSION|ALIAS")]
+    pub qualifier: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -354,6 +354,13 @@ pub mod protocol {
     pub const LOG_TYPE: &str = "x-fc-log-type";
     pub const LOG_RESULT: &str = "x-fc-log-result";
     pub const BASE_PATH: &str = "x-fc-base-path";
+    /// InvokeFunction's `Sync` (the default) or `Async`.
+    pub const INVOCATION_TYPE: &str = "x-fc-invocation-type";
+    /// InvokeFunction's answer when the function failed: 200 with this header and the
+    /// function's error JSON as the body.
+    pub const ERROR_TYPE: &str = "x-fc-error-type";
+    /// Every failure but a Node.js callback's error (which is `HandledInvocationError`).
+    pub const UNHANDLED_ERROR: &str = "UnhandledInvocationError";
 
     /// The environment variables the runtime reads for its port, in order.
     pub const PORT_VARIABLES: &[&str] = &["FC_SERVER_PORT", "FC_CUSTOM_LISTEN_PORT"];

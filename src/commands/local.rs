@@ -5,7 +5,7 @@ use crate::container;
 use crate::error::{Interrupted, Result};
 use crate::events;
 use crate::interrupt;
-use crate::local::{self, ContainerRun, Overrides, Prepared};
+use crate::local::{self, ContainerRun, LocalError, Overrides, Prepared};
 use crate::project::{self, ProjectError};
 use crate::ui::Ui;
 
@@ -44,10 +44,36 @@ pub fn run(global: &GlobalArgs, args: &LocalArgs, ui: &Ui) -> Result<()> {
             })
         }
         LocalCommand::Start(start) => {
-            let prepared = prepare(global, &start.common, ui)?;
-            local::runtime()?.block_on(local::serve(prepared, start.port, ui))
+            let mut routes = Vec::new();
+            for text in &start.routes {
+                routes.push(
+                    local::Route::parse(text).ok_or_else(|| LocalError::BadRoute {
+                        route: text.clone(),
+                    })?,
+                );
+            }
+            let options = local::ServeOptions {
+                port: start.port,
+                concurrency: usize::from(start.concurrency),
+                routes,
+            };
+            // One function when it is named (or run as a container); else every function.
+            let functions = if start.common.function.is_some() || start.common.container {
+                vec![prepare(global, &start.common, ui)?]
+            } else {
+                prepare_all(global, &start.common, ui)?
+            };
+            local::runtime()?.block_on(local::serve(functions, options, ui, None))
         }
     }
+}
+
+/// Packs every function of the selection and unpacks each as FC would.
+pub fn prepare_all(global: &GlobalArgs, common: &LocalCommon, ui: &Ui) -> Result<Vec<Prepared>> {
+    let overrides = overrides(common)?;
+    let project = project::load(&super::selection(global, Some(&common.build.flags)))?;
+    let packed = super::pack::pack(&project, &pack_args(common), ui)?;
+    local::prepare_all(&project, packed, &overrides, ui)
 }
 
 /// Packs the one function to run and unpacks it as FC would.
@@ -85,17 +111,21 @@ fn prepare(global: &GlobalArgs, common: &LocalCommon, ui: &Ui) -> Result<Prepare
         };
         return local::prepare_container(&project, &function, run, &overrides, ui);
     }
-    let pack = PackArgs {
+    let packed = super::pack::pack(&project, &pack_args(common), ui)?
+        .pop()
+        .expect("one function was packed");
+    local::prepare(&project, packed, &overrides, ui)
+}
+
+/// `local` packs as `cargo fc pack` with the same build flags would.
+fn pack_args(common: &LocalCommon) -> PackArgs {
+    PackArgs {
         build: common.build.clone(),
         no_build: common.no_build,
         output: None,
         includes: Vec::new(),
         container: Default::default(),
-    };
-    let packed = super::pack::pack(&project, &pack, ui)?
-        .pop()
-        .expect("one function was packed");
-    local::prepare(&project, packed, &overrides, ui)
+    }
 }
 
 fn overrides(common: &LocalCommon) -> Result<Overrides, ProjectError> {

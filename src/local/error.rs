@@ -40,6 +40,13 @@ pub enum LocalError {
     Crashed { what: &'static str, reason: String },
     /// The function answered with a failure.
     FunctionFailed { status: u16, x_fc_status: String },
+    /// A `--route` names a function that is not served.
+    UnknownRouteFunction {
+        route: String,
+        available: Vec<String>,
+    },
+    /// A `--route` is not `PATH=FUNCTION`.
+    BadRoute { route: String },
     /// `local start` cannot listen on its port.
     CannotListen { port: u16, why: String },
     /// The package holds an entry outside its root.
@@ -110,6 +117,17 @@ impl fmt::Display for LocalError {
             LocalError::CannotListen { port, why } => {
                 write!(f, "could not listen on 127.0.0.1:{port}: {why}")
             }
+            LocalError::UnknownRouteFunction { route, available } => write!(
+                f,
+                "--route {route} names a function that is not served (served: {})",
+                available.join(", ")
+            ),
+            LocalError::BadRoute { route } => {
+                write!(
+                    f,
+                    "--route `{route}` is not PATH=FUNCTION with PATH starting with /"
+                )
+            }
             LocalError::UnsafeEntry { zip } => write!(
                 f,
                 "{} has an entry that escapes the archive root",
@@ -136,7 +154,10 @@ impl fmt::Display for LocalError {
 impl Failure for LocalError {
     fn exit(&self) -> Exit {
         match self {
-            LocalError::BadSetting { .. } | LocalError::CannotListen { .. } => Exit::Usage,
+            LocalError::BadSetting { .. }
+            | LocalError::CannotListen { .. }
+            | LocalError::UnknownRouteFunction { .. }
+            | LocalError::BadRoute { .. } => Exit::Usage,
             LocalError::UnsafeEntry { .. } => Exit::Pack,
             LocalError::Runtime { .. } => Exit::Io,
             LocalError::Engine { .. } | LocalError::NoAddress { .. } => Exit::Tool,
@@ -157,6 +178,8 @@ impl Failure for LocalError {
             LocalError::Crashed { .. } => "local.crashed",
             LocalError::FunctionFailed { .. } => "local.function-failed",
             LocalError::CannotListen { .. } => "local.cannot-listen",
+            LocalError::UnknownRouteFunction { .. } => "local.unknown-route-function",
+            LocalError::BadRoute { .. } => "local.bad-route",
             LocalError::UnsafeEntry { .. } => "local.unsafe-entry",
             LocalError::Runtime { .. } => "local.runtime",
             LocalError::Engine { .. } => "local.engine",
@@ -188,6 +211,12 @@ impl Failure for LocalError {
             LocalError::OutOfMemory { .. } => "raise MemorySize (or --memory)".into(),
             LocalError::Crashed { .. } => "its output is above".into(),
             LocalError::CannotListen { .. } => "choose another port with --port".into(),
+            LocalError::UnknownRouteFunction { .. } => {
+                "name one of the served functions (without --function, every function of the project is served)".into()
+            }
+            LocalError::BadRoute { .. } => {
+                "for example --route '/api/*=web' (everything under /api) or --route /health=web".into()
+            }
             LocalError::Engine { .. } => {
                 "check that the engine runs (`cargo fc doctor`) and that the image is there".into()
             }

@@ -2,10 +2,14 @@
 //! folder, started with FC's environment, called with FC's headers — so that a missing asset or a
 //! wrong port fails here, not in the cloud.
 
+mod api;
 mod container;
 mod error;
 pub use container::ContainerRun;
 pub mod instance;
+mod pool;
+mod router;
+mod serve;
 pub mod settings;
 mod trigger;
 
@@ -26,7 +30,8 @@ pub use error::LocalError;
 use instance::{CallFailure, CodeDir, Instance};
 use settings::Settings;
 
-pub use trigger::serve;
+pub use router::Route;
+pub use serve::{Control, REBUILD_WAIT, ServeOptions, serve};
 
 /// What the command line says over the template's settings.
 #[derive(Debug, Clone, Default)]
@@ -49,8 +54,9 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 /// A function packed, unpacked and described, ready to start.
 pub struct Prepared {
     pub code_dir: PathBuf,
-    // Keeps the code folder this run's until the run ends (and removes a private one).
-    _code: Option<CodeDir>,
+    // Keeps the code folder this run's until the run ends (and removes a private one); shared
+    // by the versions of a function that differ only in their settings.
+    code: Option<std::sync::Arc<CodeDir>>,
     pub settings: Settings,
     pub runtime_id: &'static str,
     /// The image to run instead of the unpacked bootstrap (a custom container).
@@ -58,12 +64,45 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// A function whose package is already unpacked in `code_dir` (its `bootstrap` at the root),
+    /// to run with `settings`; the folder is the caller's to keep.
+    pub fn unpacked_in(
+        code_dir: PathBuf,
+        settings: Settings,
+        runtime_id: &'static str,
+    ) -> Prepared {
+        Prepared {
+            code_dir,
+            code: None,
+            settings,
+            runtime_id,
+            container: None,
+        }
+    }
+
+    /// The same code with other settings (a template edit): it shares the code folder, which
+    /// stays until the last of them is dropped.
+    pub fn reconfigured(&self, settings: Settings) -> Prepared {
+        Prepared {
+            code_dir: self.code_dir.clone(),
+            code: self.code.clone(),
+            settings,
+            runtime_id: self.runtime_id,
+            container: self.container.clone(),
+        }
+    }
+
     /// Starts the bootstrap and waits until it listens, then runs the initializer if there is one.
     pub async fn start_instance(&self, ui: &Ui) -> Result<Instance> {
         let port = match self.settings.port {
             Some(port) => port,
             None => instance::free_port()?,
         };
+        self.start_instance_at(port, ui).await
+    }
+
+    /// [`Prepared::start_instance`] with the bootstrap on `port` (a container keeps its own).
+    pub async fn start_instance_at(&self, port: u16, ui: &Ui) -> Result<Instance> {
         let mut instance = match &self.container {
             Some(run) => Instance::start_container(run, &self.settings).await?,
             None => Instance::start(&self.code_dir, &self.settings, port)?,
@@ -127,8 +166,12 @@ pub fn prepare(
     overrides: &Overrides,
     ui: &Ui,
 ) -> Result<Prepared> {
+    let settings = settings_for(project, &packed.built.function, overrides, ui)?;
+    unpacked(project, packed, settings, ui)
+}
+
+fn unpacked(project: &Project, packed: Packed, settings: Settings, ui: &Ui) -> Result<Prepared> {
     let function = &packed.built.function;
-    let settings = settings_for(project, function, overrides, ui)?;
     let code = CodeDir::claim(&project.fc_dir().join("local").join(&function.bin))?;
     let code_dir = code.path.clone();
     instance::unpack(&packed.package.path, &code_dir)?;
@@ -142,11 +185,42 @@ pub fn prepare(
     );
     Ok(Prepared {
         code_dir,
-        _code: Some(code),
+        code: Some(std::sync::Arc::new(code)),
         settings,
         runtime_id: packed.built.runtime.id,
         container: None,
     })
+}
+
+/// Every packed function a template describes (or all of them when no template describes any),
+/// unpacked as FC would: what `local start` serves.
+pub fn prepare_all(
+    project: &Project,
+    packed: Vec<Packed>,
+    overrides: &Overrides,
+    ui: &Ui,
+) -> Result<Vec<Prepared>> {
+    let mut described = Vec::new();
+    for packed in packed {
+        let settings = settings_for(project, &packed.built.function, overrides, ui)?;
+        described.push((packed, settings));
+    }
+    let any_template = described.iter().any(|(_, s)| s.source.is_some());
+    let mut prepared = Vec::new();
+    for (packed, settings) in described {
+        if any_template && settings.source.is_none() {
+            ui.detail(
+                "Skipping",
+                format!(
+                    "bin `{}`: no template declares it as a function",
+                    packed.built.function.bin
+                ),
+            );
+            continue;
+        }
+        prepared.push(unpacked(project, packed, settings, ui)?);
+    }
+    Ok(prepared)
 }
 
 /// A custom container's image described as FC would run it.
@@ -160,7 +234,7 @@ pub fn prepare_container(
     let settings = settings_for(project, function, overrides, ui)?;
     Ok(Prepared {
         code_dir: PathBuf::from(crate::platform::CODE_DIR),
-        _code: None,
+        code: None,
         settings,
         runtime_id: crate::platform::CONTAINER_RUNTIME,
         container: Some(run),
@@ -168,7 +242,7 @@ pub fn prepare_container(
 }
 
 /// How FC would run `function`: its template's settings, or FC's defaults, under `overrides`.
-fn settings_for(
+pub fn settings_for(
     project: &Project,
     function: &Function,
     overrides: &Overrides,
@@ -477,15 +551,19 @@ fn print_report(id: &str, report: &str, log_lines: &[String], tail: bool) {
         text.push('\n');
         text.push_str(report);
         text.push('\n');
-        let mut start = text
-            .len()
-            .saturating_sub(crate::platform::protocol::LOG_TAIL_LIMIT);
-        while !text.is_char_boundary(start) {
-            start += 1;
-        }
-        let encoded = base64::engine::general_purpose::STANDARD.encode(&text.as_bytes()[start..]);
-        eprintln!("x-fc-log-result: {encoded}");
+        eprintln!("x-fc-log-result: {}", encode_tail(&text));
     }
+}
+
+/// The last 4 KB of `text` (cut at a character boundary), in base64, as `x-fc-log-result`.
+fn encode_tail(text: &str) -> String {
+    let mut start = text
+        .len()
+        .saturating_sub(crate::platform::protocol::LOG_TAIL_LIMIT);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    base64::engine::general_purpose::STANDARD.encode(&text.as_bytes()[start..])
 }
 
 #[cfg(test)]
@@ -506,6 +584,9 @@ mod tests {
             region: "cn-hangzhou".into(),
             source: Some("template.yml".into()),
             computed: Vec::new(),
+            instance_concurrency: 1,
+            http: None,
+            routes: Vec::new(),
         }
     }
 

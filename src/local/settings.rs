@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::deployment::{self, Field, TemplateError, Value};
+use crate::deployment::{
+    self, Deployment, Field, Function, TemplateError, TriggerConfig, TriggerKind, Value,
+};
 use crate::error::Result;
 use crate::platform;
 
@@ -28,6 +30,27 @@ pub struct Settings {
     /// Settings the template leaves to the deploy tool (`${vars.x}` without a value, `${env(X)}`):
     /// `name (value as written)`, for a warning. FC's defaults stand in for them.
     pub computed: Vec<String>,
+    /// FC's `instanceConcurrency`: how many requests one instance takes at once.
+    pub instance_concurrency: usize,
+    /// The function's HTTP trigger, when it has one.
+    pub http: Option<HttpTrigger>,
+    /// The template's custom-domain routes that lead to this function.
+    pub routes: Vec<DomainRoute>,
+}
+
+/// An HTTP trigger as `local start` serves it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HttpTrigger {
+    /// The methods it takes, upper case; empty takes any.
+    pub methods: Vec<String>,
+}
+
+/// One route of a custom domain's route config: `path` as FC writes it (`/api/*`, `/exact`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainRoute {
+    pub path: String,
+    /// The methods it takes, upper case; empty takes any.
+    pub methods: Vec<String>,
 }
 
 impl Settings {
@@ -46,6 +69,9 @@ impl Settings {
             region: "cn-hangzhou".into(),
             source: None,
             computed: Vec::new(),
+            instance_concurrency: 1,
+            http: None,
+            routes: Vec::new(),
         }
     }
 }
@@ -124,9 +150,91 @@ pub fn load(function: &crate::project::Function, path: &Path) -> Result<Option<S
             }
         }
     }
+    if let Some(concurrency) = read.value(&found.instance_concurrency, |&n| {
+        usize::try_from(n).ok().filter(|&n| n >= 1)
+    })? {
+        settings.instance_concurrency = concurrency;
+    }
+    settings.http = http_trigger(&mut read, found)?;
+    settings.routes = domain_routes(&mut read, deployment, found, &settings)?;
     settings.computed = read.computed;
     settings.source = Some(path.to_path_buf());
     Ok(Some(settings))
+}
+
+/// The function's HTTP triggers, as one: FC 3.0 allows one per function, FC 2.0 several, each
+/// reached at the same paths; their methods add up.
+fn http_trigger(read: &mut Read, function: &Function) -> Result<Option<HttpTrigger>> {
+    let Some(triggers) = function.triggers.as_ref().and_then(Field::literal) else {
+        return Ok(None);
+    };
+    let mut found: Option<HttpTrigger> = None;
+    for trigger in triggers {
+        if trigger.kind != Some(TriggerKind::Http) {
+            continue;
+        }
+        let http = found.get_or_insert_with(HttpTrigger::default);
+        if let Some(config) = trigger.config.as_deref()
+            && let Some(TriggerConfig::Http(config)) = config.literal()
+            && let Some(methods) = read.value(&config.methods, |m| Some(methods_of(m)))?
+        {
+            for method in methods {
+                if !http.methods.contains(&method) {
+                    http.methods.push(method);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn methods_of(values: &crate::deployment::Strings) -> Vec<String> {
+    values
+        .iter()
+        .filter_map(|v| match v {
+            Value::Literal(text, _) => Some(text.to_ascii_uppercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The custom domains' routes to `function`: a route names it by `functionName` (and, in FC
+/// 2.0, `serviceName`); fc3's function-level `customDomain` may leave the name out.
+fn domain_routes(
+    read: &mut Read,
+    deployment: &Deployment,
+    function: &Function,
+    settings: &Settings,
+) -> Result<Vec<DomainRoute>> {
+    let index = deployment
+        .functions
+        .iter()
+        .position(|f| std::ptr::eq(f, function));
+    let mut routes = Vec::new();
+    for domain in &deployment.custom_domains {
+        let Some(list) = domain.routes.as_ref().and_then(Field::literal) else {
+            continue;
+        };
+        for route in list {
+            let named = read.value(&route.function_name, |s: &String| Some(s.clone()))?;
+            let to_this = match named {
+                Some(name) => name == settings.function_name,
+                None => domain.function.is_some() && domain.function == index,
+            };
+            let service = read.value(&route.service_name, |s: &String| Some(s.clone()))?;
+            if !to_this || service.is_some_and(|s| s != settings.service_name) {
+                continue;
+            }
+            let Some(path) = read.value(&route.path, |s: &String| Some(s.clone()))? else {
+                continue;
+            };
+            let methods = read
+                .value(&route.methods, |m| Some(methods_of(m)))?
+                .unwrap_or_default();
+            routes.push(DomainRoute { path, methods });
+        }
+    }
+    Ok(routes)
 }
 
 /// Reads settings out of the model: a literal is used, a computed value is noted and left to
@@ -262,6 +370,45 @@ mod tests {
         assert_eq!(
             settings.computed,
             ["environment variable TOKEN (${env('TOKEN')})"]
+        );
+    }
+
+    #[test]
+    fn http_triggers_instance_concurrency_and_custom_domain_routes_are_read() {
+        let fun = "ROSTemplateFormatVersion: '2015-09-01'\nTransform: 'Aliyun::Serverless-2018-04-03'\nResources:\n  svc:\n    Type: 'Aliyun::Serverless::Service'\n    web:\n      Type: 'Aliyun::Serverless::Function'\n      Properties:\n        Handler: index.handler\n        Runtime: custom\n        CodeUri: ./target/fc/web.zip\n        InstanceConcurrency: 8\n      Events:\n        http:\n          Type: HTTP\n          Properties: { AuthType: anonymous, Methods: [get, POST] }\n    jobs:\n      Type: 'Aliyun::Serverless::Function'\n      Properties: { Handler: index.handler, Runtime: custom, CodeUri: ./target/fc/jobs.zip }\n  example.com:\n    Type: 'Aliyun::Serverless::CustomDomain'\n    Properties:\n      Protocol: HTTP\n      RouteConfig: { Routes: { '/api/*': { ServiceName: svc, FunctionName: web }, '/jobs': { ServiceName: other, FunctionName: web } } }\n";
+        let web = load_text("web", fun).unwrap().unwrap();
+        assert_eq!(web.instance_concurrency, 8);
+        assert_eq!(
+            web.http,
+            Some(HttpTrigger {
+                methods: vec!["GET".into(), "POST".into()]
+            })
+        );
+        // The route of another service's `web` is not this function's.
+        assert_eq!(
+            web.routes,
+            [DomainRoute {
+                path: "/api/*".into(),
+                methods: Vec::new()
+            }]
+        );
+        let jobs = load_text("jobs", fun).unwrap().unwrap();
+        assert_eq!((jobs.instance_concurrency, jobs.http), (1, None));
+        assert!(jobs.routes.is_empty());
+
+        let fc3 = load_text(
+            "web",
+            "edition: 3.0.0\nresources:\n  web:\n    component: fc3\n    props:\n      functionName: web\n      runtime: custom\n      triggers:\n        - { triggerName: h, triggerType: http, triggerConfig: { authType: anonymous, methods: [GET] } }\n  domain:\n    component: fc3-domain\n    props:\n      domainName: auto\n      protocol: HTTP\n      routeConfig: { routes: [{ path: /v1/*, functionName: web, methods: [PUT] }] }\n",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(fc3.http.unwrap().methods, ["GET"]);
+        assert_eq!(
+            fc3.routes,
+            [DomainRoute {
+                path: "/v1/*".into(),
+                methods: vec!["PUT".into()]
+            }]
         );
     }
 

@@ -3,6 +3,7 @@
 use std::fmt::Display;
 use std::future::Future;
 use std::io::Write as _;
+use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -239,34 +240,49 @@ impl Function {
         // One CPU (FC gives small instances a fraction of one, and the cgroup quota says so)
         // gains nothing from worker threads, and starting them costs a cold start about 0.4 ms
         // (BENCHMARKS.md): such an instance runs everything on this thread.
-        let single = std::thread::available_parallelism().is_ok_and(|n| n.get() == 1);
-        let mut builder = if single {
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut builder = if cpus == 1 {
             tokio::runtime::Builder::new_current_thread()
         } else {
-            tokio::runtime::Builder::new_multi_thread()
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            // What tokio would choose, unless `TOKIO_WORKER_THREADS` says otherwise; counted
+            // here once, where tokio would read the cgroup's files again.
+            if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
+                builder.worker_threads(cpus);
+            }
+            builder
         };
         let runtime = match builder.enable_all().build() {
             Ok(runtime) => runtime,
             Err(error) => return fail(format_args!("cannot start the tokio runtime: {error}")),
         };
-        // FC-FACTS: custom container, non-web-server mode.
-        if let Some(event) = std::env::var_os("FC_CUSTOM_CONTAINER_EVENT") {
-            // stdout carries the result alone: everything else is log, on stderr.
-            #[cfg(feature = "tracing")]
-            crate::tracing::install(stderr_sink());
-            let event = Bytes::from(event.into_encoded_bytes());
-            return runtime.block_on(self.run_event_once(event));
-        }
-        #[cfg(feature = "tracing")]
-        crate::tracing::init();
-        // The server is a task: with workers, one of them runs it rather than this thread, and
-        // the connections it accepts are then polled first by that worker, without waking
-        // another thread.
-        match runtime.block_on(async { tokio::spawn(self.serve()).await }) {
-            Ok(Ok(())) => ExitCode::SUCCESS,
-            Ok(Err(error)) => fail(error),
-            Err(error) => fail(format_args!("the server stopped: {error}")),
-        }
+        // One future type for both modes: `block_on` is instantiated once per future type and
+        // scheduler, and each instance is several KB of start-up code in the binary.
+        let work: Pin<Box<dyn Future<Output = ExitCode>>> =
+            // FC-FACTS: custom container, non-web-server mode.
+            match std::env::var_os("FC_CUSTOM_CONTAINER_EVENT") {
+                Some(event) => {
+                    // stdout carries the result alone: everything else is log, on stderr.
+                    #[cfg(feature = "tracing")]
+                    crate::tracing::install(stderr_sink());
+                    Box::pin(self.run_event_once(Bytes::from(event.into_encoded_bytes())))
+                }
+                None => {
+                    #[cfg(feature = "tracing")]
+                    crate::tracing::init();
+                    // The server is a task: with workers, one of them runs it rather than this
+                    // thread, and the connections it accepts are then polled first by that
+                    // worker, without waking another thread.
+                    Box::pin(async {
+                        match tokio::spawn(self.serve()).await {
+                            Ok(Ok(())) => ExitCode::SUCCESS,
+                            Ok(Err(error)) => fail(error),
+                            Err(error) => fail(format_args!("the server stopped: {error}")),
+                        }
+                    })
+                }
+            };
+        runtime.block_on(work)
     }
 
     /// Serves on `0.0.0.0` at the port FC gives until SIGTERM or SIGINT, inside a tokio runtime

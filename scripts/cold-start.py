@@ -87,13 +87,18 @@ def main():
         f"cold start over {runs} runs: median {statistics.median(times):.2f} ms, "
         f"min {min(times):.2f} ms, max {max(times):.2f} ms"
     )
-    # What spawning any process costs here, to read the numbers above against a busy machine.
-    baseline = []
+    print(f"baseline (spawn and wait for `true`): median {statistics.median(baseline(runs)):.2f} ms")
+
+
+def baseline(runs):
+    """What spawning any process and waiting for it costs here, in ms per run: the floor of
+    the cold start as measured above, to read it against a busy machine."""
+    times = []
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run(["true"], check=True)
-        baseline.append((time.perf_counter() - start) * 1000)
-    print(f"baseline (spawn and wait for `true`): median {statistics.median(baseline):.2f} ms")
+        times.append((time.perf_counter() - start) * 1000)
+    return times
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 use std::fmt::Display;
 use std::future::Future;
 use std::io::Write as _;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +13,7 @@ use bytes::Bytes;
 use http::{Request, Response};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Body;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 
 use crate::context::Context;
 use crate::error::Error;
@@ -239,47 +241,68 @@ impl Function {
         // One CPU (FC gives small instances a fraction of one, and the cgroup quota says so)
         // gains nothing from worker threads, and starting them costs a cold start about 0.4 ms
         // (BENCHMARKS.md): such an instance runs everything on this thread.
-        let single = std::thread::available_parallelism().is_ok_and(|n| n.get() == 1);
-        let mut builder = if single {
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut builder = if cpus == 1 {
             tokio::runtime::Builder::new_current_thread()
         } else {
-            tokio::runtime::Builder::new_multi_thread()
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            // What tokio would choose, unless `TOKIO_WORKER_THREADS` says otherwise; counted
+            // here once, where tokio would read the cgroup's files again.
+            if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
+                builder.worker_threads(cpus);
+            }
+            builder
         };
         let runtime = match builder.enable_all().build() {
             Ok(runtime) => runtime,
             Err(error) => return fail(format_args!("cannot start the tokio runtime: {error}")),
         };
-        // FC-FACTS: custom container, non-web-server mode.
-        if let Some(event) = std::env::var_os("FC_CUSTOM_CONTAINER_EVENT") {
-            // stdout carries the result alone: everything else is log, on stderr.
-            #[cfg(feature = "tracing")]
-            crate::tracing::install(stderr_sink());
-            let event = Bytes::from(event.into_encoded_bytes());
-            return runtime.block_on(self.run_event_once(event));
-        }
-        #[cfg(feature = "tracing")]
-        crate::tracing::init();
-        // The server is a task: with workers, one of them runs it rather than this thread, and
-        // the connections it accepts are then polled first by that worker, without waking
-        // another thread.
-        match runtime.block_on(async { tokio::spawn(self.serve()).await }) {
-            Ok(Ok(())) => ExitCode::SUCCESS,
-            Ok(Err(error)) => fail(error),
-            Err(error) => fail(format_args!("the server stopped: {error}")),
-        }
+        // One future type for both modes: `block_on` is instantiated once per future type and
+        // scheduler, and each instance is several KB of start-up code in the binary.
+        let work: Pin<Box<dyn Future<Output = ExitCode>>> =
+            // FC-FACTS: custom container, non-web-server mode.
+            match std::env::var_os("FC_CUSTOM_CONTAINER_EVENT") {
+                Some(event) => {
+                    // stdout carries the result alone: everything else is log, on stderr.
+                    #[cfg(feature = "tracing")]
+                    crate::tracing::install(stderr_sink());
+                    Box::pin(self.run_event_once(Bytes::from(event.into_encoded_bytes())))
+                }
+                None => {
+                    #[cfg(feature = "tracing")]
+                    crate::tracing::init();
+                    // Listening here, before the server task reaches a worker: FC connects as
+                    // soon as the port listens, and the kernel queues that connection while
+                    // the task starts instead of refusing it.
+                    // SIGTERM is handled before anyone can connect, so that a stop signal
+                    // never finds the process listening but unable to drain.
+                    let started = {
+                        let _runtime = runtime.enter();
+                        signals().and_then(|shutdown| Ok((listen()?, shutdown)))
+                    };
+                    let (listener, shutdown) = match started {
+                        Ok(started) => started,
+                        Err(error) => return fail(error),
+                    };
+                    // The server is a task: with workers, one of them runs it rather than this
+                    // thread, and the connections it accepts are then polled first by that
+                    // worker, without waking another thread.
+                    Box::pin(async {
+                        match tokio::spawn(self.serve_on(listener, shutdown)).await {
+                            Ok(()) => ExitCode::SUCCESS,
+                            Err(error) => fail(format_args!("the server stopped: {error}")),
+                        }
+                    })
+                }
+            };
+        runtime.block_on(work)
     }
 
     /// Serves on `0.0.0.0` at the port FC gives until SIGTERM or SIGINT, inside a tokio runtime
     /// of the caller's.
     pub async fn serve(self) -> Result<(), ServeError> {
-        let port = listen_port(|name| std::env::var(name).ok())?;
-        // FC-FACTS: 127.0.0.1 fails with FunctionNotStarted; it must be 0.0.0.0.
-        let listener = TcpListener::bind(("0.0.0.0", port))
-            .await
-            .map_err(|error| ServeError(format!("cannot listen on 0.0.0.0:{port}: {error}")))?;
-        let shutdown = server::termination()
-            .map_err(|error| ServeError(format!("cannot listen for SIGTERM: {error}")))?;
-        self.serve_on(listener, shutdown).await;
+        let shutdown = signals()?;
+        self.serve_on(listen()?, shutdown).await;
         Ok(())
     }
 
@@ -327,6 +350,30 @@ fn fail(message: impl Display) -> ExitCode {
 }
 
 /// FC-FACTS: read FC_SERVER_PORT, then FC_CUSTOM_LISTEN_PORT, then use 9000.
+/// SIGTERM's and SIGINT's handlers, inside a tokio runtime: the future completes on either.
+fn signals() -> Result<impl Future<Output = ()> + use<>, ServeError> {
+    server::termination().map_err(|error| ServeError(format!("cannot listen for SIGTERM: {error}")))
+}
+
+/// Listens on `0.0.0.0` at the port FC gives, inside a tokio runtime; synchronous, so that
+/// [`Function::run`] can listen before its server task is scheduled.
+fn listen() -> Result<TcpListener, ServeError> {
+    let port = listen_port(|name| std::env::var(name).ok())?;
+    // FC-FACTS: 127.0.0.1 fails with FunctionNotStarted; it must be 0.0.0.0. An address rather
+    // than `("0.0.0.0", port)`: a host name would go through tokio's resolver on its blocking
+    // pool, which then takes its place in the binary for nothing. Set up as
+    // `TcpListener::bind` does (address reuse, so that a restart finds the port free at once,
+    // and its backlog).
+    let address = SocketAddr::from((Ipv4Addr::UNSPECIFIED, port));
+    let bind = || {
+        let socket = TcpSocket::new_v4()?;
+        socket.set_reuseaddr(true)?;
+        socket.bind(address)?;
+        socket.listen(1024)
+    };
+    bind().map_err(|error| ServeError(format!("cannot listen on 0.0.0.0:{port}: {error}")))
+}
+
 fn listen_port(var: impl Fn(&str) -> Option<String>) -> Result<u16, ServeError> {
     for name in ["FC_SERVER_PORT", "FC_CUSTOM_LISTEN_PORT"] {
         let Some(value) = var(name).filter(|value| !value.trim().is_empty()) else {

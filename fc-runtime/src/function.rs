@@ -24,9 +24,9 @@ use crate::handler::{
 use crate::log::{Sink, stderr_sink};
 use crate::server::{self, Dispatcher};
 
-// FC-FACTS: "body ≤ 32 MB synchronous".
+// cargo fc's docs/platform.md: "body ≤ 32 MB synchronous".
 const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
-// FC-FACTS: "PORT: the function's CAPort / customRuntimeConfig.port, default 9000".
+// cargo fc's docs/platform.md: "PORT: the function's CAPort / customRuntimeConfig.port, default 9000".
 const DEFAULT_PORT: u16 = 9000;
 // FC's proxy sends a request whole and at once; these only stop a client that does not.
 const DEFAULT_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
@@ -260,7 +260,7 @@ impl Function {
         // One future type for both modes: `block_on` is instantiated once per future type and
         // scheduler, and each instance is several KB of start-up code in the binary.
         let work: Pin<Box<dyn Future<Output = ExitCode>>> =
-            // FC-FACTS: custom container, non-web-server mode.
+            // cargo fc's docs/platform.md: custom container, non-web-server mode.
             match std::env::var_os("FC_CUSTOM_CONTAINER_EVENT") {
                 Some(event) => {
                     // stdout carries the result alone: everything else is log, on stderr.
@@ -349,7 +349,7 @@ fn fail(message: impl Display) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// FC-FACTS: read FC_SERVER_PORT, then FC_CUSTOM_LISTEN_PORT, then use 9000.
+/// cargo fc's docs/platform.md: read FC_SERVER_PORT, then FC_CUSTOM_LISTEN_PORT, then use 9000.
 /// SIGTERM's and SIGINT's handlers, inside a tokio runtime: the future completes on either.
 fn signals() -> Result<impl Future<Output = ()> + use<>, ServeError> {
     server::termination().map_err(|error| ServeError(format!("cannot listen for SIGTERM: {error}")))
@@ -359,7 +359,7 @@ fn signals() -> Result<impl Future<Output = ()> + use<>, ServeError> {
 /// [`Function::run`] can listen before its server task is scheduled.
 fn listen() -> Result<TcpListener, ServeError> {
     let port = listen_port(|name| std::env::var(name).ok())?;
-    // FC-FACTS: 127.0.0.1 fails with FunctionNotStarted; it must be 0.0.0.0. An address rather
+    // cargo fc's docs/platform.md: 127.0.0.1 fails with FunctionNotStarted; it must be 0.0.0.0. An address rather
     // than `("0.0.0.0", port)`: a host name would go through tokio's resolver on its blocking
     // pool, which then takes its place in the binary for nothing. Set up as
     // `TcpListener::bind` does (address reuse, so that a restart finds the port free at once,

@@ -27,7 +27,7 @@ use crate::error::Error;
 pub(crate) const MAX_HEADERS: usize = 100;
 
 /// The longest head accepted. FC forwards at most 8 KB of headers and 4 KB of path and query
-/// (FC-FACTS: limits), and hyper's own limit is larger (about 400 KB), so the guard decides.
+/// (cargo fc's docs/platform.md: limits), and hyper's own limit is larger (about 400 KB), so the guard decides.
 const MAX_HEAD: usize = 64 * 1024;
 
 /// How long a request may take to arrive.

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-// FC-FACTS: "One log line ≤ 32 KB". Longer lines are cut so that the service does not split them
+// cargo fc's docs/platform.md: "One log line ≤ 32 KB". Longer lines are cut so that the service does not split them
 // into fragments that no longer start with the request id.
 const MAX_LINE: usize = 32 * 1024;
 

@@ -30,7 +30,7 @@ use crate::panic::{self, CatchPanic};
 
 const X_FC_STATUS: &str = "x-fc-status";
 
-/// What FC asks for, from `x-fc-control-path` (FC-FACTS: the HTTP protocol).
+/// What FC asks for, from `x-fc-control-path` (cargo fc's docs/platform.md: the HTTP protocol).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ControlPath {
     Invoke,
@@ -207,7 +207,7 @@ impl Dispatcher {
         match run_catching(handler(request, context.clone()), &context).await {
             Ok(response) => {
                 let (mut parts, body) = response.into_parts();
-                // FC-FACTS: responses may not carry custom x-fc-* headers.
+                // cargo fc's docs/platform.md: responses may not carry custom x-fc-* headers.
                 remove_fc_headers(&mut parts.headers);
                 // hyper frames the buffered body itself; a HEAD answer keeps the length of
                 // what a GET would send.
@@ -251,7 +251,7 @@ impl Dispatcher {
         output
     }
 
-    /// Reads the whole body, refusing more than the limit (FC-FACTS: body ≤ 32 MB).
+    /// Reads the whole body, refusing more than the limit (cargo fc's docs/platform.md: body ≤ 32 MB).
     async fn read_body(
         &self,
         request: Request<Incoming>,
@@ -351,7 +351,7 @@ fn success(body: Bytes) -> Response<Full<Bytes>> {
 }
 
 /// Every failure carries `x-fc-status: 404`, whatever its HTTP status: FC counts an answer
-/// without it as a success (FC-FACTS: the HTTP protocol).
+/// without it as a success (cargo fc's docs/platform.md: the HTTP protocol).
 fn error_response(status: StatusCode, error: &Error) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(error.to_json()));
     *response.status_mut() = status;

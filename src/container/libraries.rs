@@ -28,7 +28,7 @@ pub const SYSTEM_FOLDERS: &[&str] = &[
     "/usr/local/lib",
 ];
 
-/// FC-FACTS: the package. Where a package's own libraries go, and where the image's
+/// docs/platform.md#the-package. Where a package's own libraries go, and where the image's
 /// `LD_LIBRARY_PATH` points, as FC's runtimes do for a zip.
 pub const CODE_LIBRARY_PATH: &[&str] = &["/code", "/code/lib"];
 

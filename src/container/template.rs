@@ -1,7 +1,7 @@
 //! A custom-container function's settings in its deployment template, and the one edit cargo fc
 //! makes to it: the pushed image reference.
 //!
-//! Where the three formats keep them (FC-FACTS: Fun template.yml, Serverless Devs s.yaml):
+//! Where the three formats keep them (docs/platform.md#template-formats):
 //! - Fun: `Properties.CustomContainerConfig.{Image, Command, Args}` and `Properties.CAPort`;
 //!   `Command` and `Args` are JSON arrays written as strings (FC 2.0's API).
 //! - Serverless Devs 1.0.0 (`fc`): `function.customContainerConfig.{image, command, args}`

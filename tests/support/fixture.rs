@@ -521,7 +521,7 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// Every header FC sends a custom runtime (FC-FACTS: the HTTP protocol), as FC 2.0 sends them
+/// Every header FC sends a custom runtime (docs/platform.md#the-http-protocol), as FC 2.0 sends them
 /// for the fixture function.
 pub fn fc_headers(request_id: &str, control_path: &str) -> Vec<(String, String)> {
     [

@@ -30,7 +30,7 @@ pub struct FunctionConfig {
     pub handler: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// MB, a multiple of 64 from 128 to 32768 (FC-FACTS: ranges).
+    /// MB, a multiple of 64 from 128 to 32768 (docs/platform.md#limits).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_size: Option<u32>,
     /// Seconds.
@@ -488,7 +488,7 @@ pub struct Invocation {
     pub request_id: Option<String>,
     /// The function's response body.
     pub body: Vec<u8>,
-    /// `x-fc-log-result` decoded: the invocation's log tail (at most 4 KB, FC-FACTS).
+    /// `x-fc-log-result` decoded: the invocation's log tail (at most 4 KB, docs/platform.md#limits).
     pub log: Option<String>,
     /// `x-fc-error-type`, e.g. `UnhandledInvocationError`, when the function failed.
     pub error_type: Option<String>,

@@ -183,84 +183,62 @@ pub fn render(text: &str) -> Option<Rendered> {
         let found = tags(body);
         rendered.count += found.len();
         rendered.cursor = (rendered.text.len(), 0);
-        let only_tags = !found.is_empty() && {
-            let mut rest = String::new();
-            let mut at = 0;
-            for tag in &found {
-                rest.push_str(&body[at..tag.start]);
-                at = tag.end;
-            }
-            rest.push_str(&body[at..]);
-            rest.trim().is_empty()
-        };
-        let control = found.iter().any(|t| t.kind != Kind::Expression);
-        if control || blocks.inside() {
+        if blocks.inside() || found.iter().any(|t| t.kind != Kind::Expression) {
             rendered.conditional.push(index + 1);
         }
-        if (only_tags && control) || !blocks.kept() {
-            for tag in &found {
-                blocks.apply(tag.kind);
+        let in_value = value_blocks(body, &found);
+        let mut at = 0;
+        for (tag, in_value) in found.iter().zip(in_value) {
+            if blocks.kept() {
+                rendered.text.push_str(&body[at..tag.start]);
             }
-        } else if found.is_empty() {
-            rendered.text.push_str(body);
-        } else {
-            let line_number = index + 1;
-            let indent = body.len() - body.trim_start().len();
-            if found[0].start == indent && found[0].kind == Kind::Open && balanced(&found) {
-                first_branches(body, &found, line_number, &mut rendered);
-            } else {
-                stand_ins(body, &found, line_number, &mut rendered);
+            at = tag.end;
+            match tag.kind {
+                _ if in_value || tag.kind == Kind::Expression => {
+                    if blocks.kept() {
+                        stand_in(&body[tag.start..tag.end], index + 1, &mut rendered);
+                    }
+                }
+                Kind::Statement => {}
+                kind => blocks.apply(kind),
             }
+        }
+        if blocks.kept() {
+            rendered.text.push_str(&body[at..]);
         }
         rendered.text.push_str(end);
     }
     Some(rendered)
 }
 
-/// Whether every block the line opens it also closes.
-fn balanced(found: &[Tag]) -> bool {
-    let mut depth = 0usize;
-    for tag in found {
-        match tag.kind {
-            Kind::Open => depth += 1,
-            Kind::Close => match depth.checked_sub(1) {
-                Some(d) => depth = d,
-                None => return false,
-            },
-            Kind::Else if depth == 0 => return false,
-            _ => {}
+/// For each tag of a line, whether it belongs to a block that sits inside a value: one that
+/// opens after the line's first character and closes on the line (`caPort: "{{if a}}9000{{else}}
+/// 11434{{/if}}"`). Such a value is computed; every other block is rendered with its first
+/// branch, across lines.
+fn value_blocks(body: &str, found: &[Tag]) -> Vec<bool> {
+    let indent = body.len() - body.trim_start().len();
+    let mut inside = vec![false; found.len()];
+    let mut i = 0;
+    while i < found.len() {
+        if found[i].kind == Kind::Open && found[i].start > indent {
+            let mut depth = 0usize;
+            let close = found[i..].iter().position(|tag| {
+                match tag.kind {
+                    Kind::Open => depth += 1,
+                    Kind::Close => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            });
+            if let Some(length) = close {
+                inside[i..=i + length].fill(true);
+                i += length + 1;
+                continue;
+            }
         }
+        i += 1;
     }
-    depth == 0
-}
-
-/// The line as art-template writes it when every condition holds, expressions as stand-ins.
-fn first_branches(body: &str, found: &[Tag], line: usize, rendered: &mut Rendered) {
-    let mut blocks = Blocks::default();
-    let mut at = 0;
-    for tag in found {
-        if blocks.kept() {
-            rendered.text.push_str(&body[at..tag.start]);
-        }
-        if tag.kind == Kind::Expression && blocks.kept() {
-            stand_in(&body[tag.start..tag.end], line, rendered);
-        }
-        blocks.apply(tag.kind);
-        at = tag.end;
-    }
-    rendered.text.push_str(&body[at..]);
-}
-
-/// The line with every tag, block tags included, as a stand-in: the value holding one is
-/// computed.
-fn stand_ins(body: &str, found: &[Tag], line: usize, rendered: &mut Rendered) {
-    let mut at = 0;
-    for tag in found {
-        rendered.text.push_str(&body[at..tag.start]);
-        stand_in(&body[tag.start..tag.end], line, rendered);
-        at = tag.end;
-    }
-    rendered.text.push_str(&body[at..]);
+    inside
 }
 
 fn stand_in(tag: &str, line: usize, rendered: &mut Rendered) {
@@ -300,7 +278,7 @@ mod tests {
     fn only_the_first_branch_of_a_block_is_kept() {
         let text = "a:\n  {{if x}}\n  b: 1\n  {{else}}\n  b: 2\n  {{/if}}\n  c: 3\n";
         let r = render(text).unwrap();
-        assert_eq!(r.text, "a:\n\n  b: 1\n\n\n\n  c: 3\n");
+        assert_eq!(r.text, "a:\n  \n  b: 1\n  \n\n\n  c: 3\n");
         assert_eq!(r.count, 3);
         assert!(r.is_conditional(3) && !r.is_conditional(7));
     }
@@ -322,6 +300,13 @@ mod tests {
         let line = r.text.lines().next().unwrap();
         assert!(line.starts_with("h: \"\u{E000}"), "{line}");
         assert_eq!(line.chars().count(), 36);
+    }
+
+    #[test]
+    fn a_block_may_open_before_a_key_and_close_lines_later() {
+        let text = "f:\n  {{ if gpu }}gpuConfig:\n    type: t{{ else }}instanceType: c1{{ /if }}\n  cpu: 2\n";
+        let r = render(text).unwrap();
+        assert_eq!(r.text, "f:\n  gpuConfig:\n    type: t\n  cpu: 2\n");
     }
 
     #[test]

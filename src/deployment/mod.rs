@@ -166,7 +166,7 @@ fn read_document(
         }
         Format::Devs3 | Format::Devs1 => {
             let prepared = devs::prepare(&mut document, root, format);
-            let reader = Reader::new(&document, prepared.vars);
+            let reader = Reader::with_nulls_unset(&document, prepared.vars);
             let edition = document
                 .get(root, "edition")
                 .map(|entry| reader.field("edition", entry, reader.string(entry.value)))

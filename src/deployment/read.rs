@@ -20,6 +20,9 @@ pub(super) struct Reader<'d> {
     /// Whether a mapping `{Ref: X}` or `{'Fn::GetAtt': [...]}` is a ROS function call, as Fun
     /// (which deploys through ROS) reads it: computed, like the `!Ref X` tag form.
     ros_functions: bool,
+    /// Whether a key with no value (`caPort:`) is a key not written: Serverless Devs hands the
+    /// props to FC's API as JSON, where null is an absent value. Fun's closed schema refuses it.
+    nulls_unset: bool,
 }
 
 /// Values written as `${vars.x}` or `${env(X)}` are filled in by the deploy tool.
@@ -35,6 +38,15 @@ impl<'d> Reader<'d> {
             budget: Cell::new(VISIT_BUDGET),
             truncated: Cell::new(None),
             ros_functions: false,
+            nulls_unset: false,
+        }
+    }
+
+    /// A reader of a Serverless Devs s.yaml: a key without a value is not set.
+    pub fn with_nulls_unset(doc: &'d Document, vars: Option<NodeId>) -> Self {
+        Self {
+            nulls_unset: true,
+            ..Self::new(doc, vars)
         }
     }
 
@@ -137,7 +149,13 @@ impl<'d> Reader<'d> {
         let doc = self.doc;
         doc.entries(map)
             .take_while(move |_| self.spend(map))
+            .filter(move |entry| !(self.nulls_unset && self.is_null(entry.value)))
             .filter_map(move |entry| Some((doc.text(entry.key)?, entry)))
+    }
+
+    fn is_null(&self, id: NodeId) -> bool {
+        let node = self.doc.node(self.resolve(id));
+        !node.tagged && node.value == yaml::Value::Null
     }
 
     /// The items of a list, within the visit budget.

@@ -186,6 +186,23 @@ fn a_template_outside_any_project_is_checked_on_its_own() {
 }
 
 #[test]
+fn an_application_template_passes_and_says_what_s_init_fills_in() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        "edition: 3.0.0\nname: {{ projectName }}\nresources:\n  web:\n    component: fc3\n    props:\n      region: {{ region }}\n      functionName: {{ functionName }}\n      runtime: nodejs18\n      code: ./code\n      handler: index.handler\n      {{if vpc === 'auto'}}\n      vpcConfig: auto\n      {{else}}\n      vpcConfig: {vpcId: '{{ vpcId }}'}\n      {{/if}}\n",
+    )
+    .unwrap();
+    let out = cargo_fc(dir.path(), &["check", "--template", "s.yaml"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("an application template: `s init` fills in its 7 `{{ … }}` tags"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_broken_project_is_named_when_its_template_is_checked_on_its_own() {
     let dir = project("runtime = \"nope\"");
     std::fs::write(dir.path().join("s.yaml"), S_YAML).unwrap();

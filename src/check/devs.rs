@@ -328,7 +328,17 @@ fn custom_runtime_config(
         cx.strings(items, "each item of customRuntimeConfig.args");
     }
     if let Some(port) = &config.port {
-        cx.limit(&PORT, &port.value, "customRuntimeConfig.port");
+        if port.literal() == Some(&0) {
+            // fc3 reads 0 as "not set" (`port || 9000`), as FC does an absent port.
+            cx.warn(
+                "port",
+                port.span(),
+                "customRuntimeConfig.port 0 is not a port: FC and fc3 use the default, 9000",
+                "write the port the bootstrap listens on (FC's default is 9000), or leave `port` out",
+            );
+        } else {
+            cx.limit(&PORT, &port.value, "customRuntimeConfig.port");
+        }
     }
 }
 
@@ -385,7 +395,7 @@ fn fc3_hook(
     };
     cx.near_miss_keys(&value.unknown, FC3_HOOK_KEYS, hook);
     if let Some(handler) = &value.handler {
-        cx.handler(&handler.value, &format!("{hook}.handler"));
+        cx.hook_handler(&handler.value, &format!("{hook}.handler"));
     }
     let Some(timeout) = &value.timeout else {
         return;
@@ -600,22 +610,22 @@ fn v1_function(cx: &mut Context, f: &Function, key: Span) {
         cx.ownership(name_span, name, owner, runtime, f.code_location());
     }
     if runtime != RuntimeKind::Container {
-        match &f.code {
-            Some(code) => {
-                let what = match code.literal() {
-                    Some(Code::Source { .. }) => "codeUri.src",
-                    _ => "codeUri",
-                };
-                if let Some(path) = code_value(code) {
-                    cx.code_path(&path, what, owner);
-                }
+        // Through `require`: a component that is computed (devsapp/fc-base takes `filename`)
+        // may not need it.
+        if let Some(code) = cx.require(
+            &f.code,
+            "codeUri",
+            key,
+            "function",
+            "add `codeUri:` pointing at the zip `cargo fc pack` writes, such as ./target/fc/NAME.zip",
+        ) {
+            let what = match code.literal() {
+                Some(Code::Source { .. }) => "codeUri.src",
+                _ => "codeUri",
+            };
+            if let Some(path) = code_value(code) {
+                cx.code_path(&path, what, owner);
             }
-            None => cx.error(
-                "required-property",
-                key,
-                "function is missing required `codeUri`",
-                "add `codeUri:` pointing at the zip `cargo fc pack` writes, such as ./target/fc/NAME.zip",
-            ),
         }
         if let Some(handler) = &f.handler {
             cx.handler(&handler.value, "handler");
@@ -669,7 +679,7 @@ fn v1_function(cx: &mut Context, f: &Function, key: Span) {
                 continue;
             };
             if let Some(handler) = &value.handler {
-                cx.handler(&handler.value, &format!("{hook}.handler"));
+                cx.hook_handler(&handler.value, &format!("{hook}.handler"));
             }
             if let Some(timeout) = &value.timeout {
                 cx.limit(&HOOK_TIMEOUT, &timeout.value, &format!("{hook}.timeout"));

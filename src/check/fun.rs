@@ -7,8 +7,8 @@ use super::rules::{
 };
 use crate::deployment::keys::{
     AUTH_TYPES, EVENT_KEYS, EVENT_TYPES, FORMAT_VERSION, FUNCTION, FUNCTION_KEYS,
-    FUNCTION_PROPERTIES, HOOK_KEYS, HOOKS, METHODS, RESOURCE_TYPES, SERVICE, SERVICE_PROPERTIES,
-    TOP_KEYS, TRANSFORM,
+    FUNCTION_PROPERTIES, HOOK_KEYS, HOOKS, METHODS, RESOURCE_TYPES, ROS_RESOURCE_TYPES, SERVICE,
+    SERVICE_PROPERTIES, TOP_KEYS, TRANSFORM, is_resource_type,
 };
 use crate::deployment::{
     Deployment, EnvironmentVariable, Field, FoundValue, FunLayout, FunResource, FunResourceKind,
@@ -101,7 +101,12 @@ pub fn check(cx: &mut Context, deployment: &Deployment, layout: &FunLayout) -> u
         if kind == SERVICE
             && let FunResourceKind::Service(index) = entry.kind
         {
-            if !crate::deployment::is_computed(&entry.name) {
+            // A name `fun init` fills in (`{{ service }}:`) is computed like `${…}`.
+            let computed = deployment.services[index]
+                .name
+                .as_ref()
+                .is_some_and(|name| name.value.is_computed());
+            if !computed && !crate::deployment::is_computed(&entry.name) {
                 cx.service_name(entry.key, &entry.name);
             }
             functions += service(cx, deployment, entry, &deployment.services[index]);
@@ -123,7 +128,15 @@ fn resource_type<'r>(cx: &mut Context, entry: &'r FunResource, known: &[&str]) -
     if known.contains(&kind) {
         return Some(kind);
     }
-    let help = match crate::ui::closest(kind, known) {
+    let ros = known == RESOURCE_TYPES;
+    if ros && is_resource_type(kind) {
+        return Some(kind);
+    }
+    let mut candidates = known.to_vec();
+    if ros {
+        candidates.extend_from_slice(ROS_RESOURCE_TYPES);
+    }
+    let help = match crate::ui::closest(kind, &candidates) {
         Some(close) => format!("did you mean `{close}`?"),
         None => format!("use one of: {}", known.join(", ")),
     };
@@ -403,7 +416,7 @@ fn hook_rules(cx: &mut Context, hook: &str, key: Span, value: &LifecycleHook) {
         hook,
         "add `Handler: index.prestop`; FC calls the hook only when it has a handler",
     ) {
-        cx.handler(&handler.value, &format!("{hook} Handler"));
+        cx.hook_handler(&handler.value, &format!("{hook} Handler"));
     }
     if let Some(timeout) = &value.timeout {
         cx.limit(&HOOK_TIMEOUT, &timeout.value, &format!("{hook} Timeout"));

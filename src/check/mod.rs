@@ -288,6 +288,7 @@ pub fn command(selection: &Selection, args: &CheckOptions, ui: &Ui) -> Result<()
     let mut failed = Vec::new();
     for (path, expectations) in &targets {
         let (outcome, display, reading) = check_file_keeping(path, expectations, ui)?;
+        let init_tags = reading.init_tags;
         // `cargo fc check` ends right after: freeing the model of a large template, one
         // allocation at a time, would cost more than all its rules did.
         std::mem::forget(reading);
@@ -298,10 +299,22 @@ pub fn command(selection: &Selection, args: &CheckOptions, ui: &Ui) -> Result<()
             failed.push(line);
         } else {
             let what = outcome.format.map(Format::describe).unwrap_or("template");
+            let init = match (init_tags, outcome.format) {
+                (0, _) => String::new(),
+                (tags, format) => format!(
+                    "; an application template: `{}` fills in its {tags} `{{{{ … }}}}` tag{}, which are not checked",
+                    if format == Some(Format::Fun) {
+                        "fun init"
+                    } else {
+                        "s init"
+                    },
+                    if tags == 1 { "" } else { "s" }
+                ),
+            };
             ui.status(
                 "Checked",
                 format!(
-                    "{line} ({what}, {} function{})",
+                    "{line} ({what}, {} function{}{init})",
                     outcome.functions,
                     if outcome.functions == 1 { "" } else { "s" }
                 ),

@@ -386,6 +386,14 @@ impl<'a> Context<'a> {
         Some(span.start.right(offset + index))
     }
 
+    /// A lifecycle hook's handler: empty means the hook is not set (FC takes `handler: ''` so,
+    /// and fc3 itself sends it to remove a hook), anything else is a [`Self::handler`].
+    pub fn hook_handler(&mut self, value: &Value<String>, what: &str) {
+        if value.as_str() != Some("") {
+            self.handler(value, what);
+        }
+    }
+
     /// Handler, Initializer and hook handlers: 1–128 characters from `A–Z a–z 0–9 _ . - : /`.
     pub fn handler(&mut self, value: &Value<String>, what: &str) {
         let Some(text) = self.string(value, what) else {

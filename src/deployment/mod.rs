@@ -9,6 +9,7 @@
 //! and the deployer sends it. [`read`] never touches the file system and never panics;
 //! [`load`] reads a template file for it.
 
+mod application;
 mod devs;
 mod diagnostic;
 mod error;
@@ -41,8 +42,8 @@ pub mod keys {
     };
     pub use super::fun::{
         AUTH_TYPES, CUSTOM_DOMAIN, EVENT_KEYS, EVENT_TYPES, FORMAT_VERSION, FUNCTION,
-        FUNCTION_KEYS, FUNCTION_PROPERTIES, HOOK_KEYS, HOOKS, METHODS, RESOURCE_TYPES, SERVICE,
-        SERVICE_PROPERTIES, TOP_KEYS, TRANSFORM,
+        FUNCTION_KEYS, FUNCTION_PROPERTIES, HOOK_KEYS, HOOKS, METHODS, RESOURCE_TYPES,
+        ROS_RESOURCE_TYPES, SERVICE, SERVICE_PROPERTIES, TOP_KEYS, TRANSFORM, is_resource_type,
     };
 }
 
@@ -102,6 +103,9 @@ pub struct Reading {
     pub diagnostics: Vec<Diagnostic>,
     /// The text the positions refer to (line breaks normalised, byte-order mark removed).
     pub text: String,
+    /// How many `{{ … }}` tags the file holds when it is an application template, which `s init`
+    /// (or `fun init`) renders before anything deploys it ([`application`]); 0 otherwise.
+    pub init_tags: usize,
 }
 
 impl Reading {
@@ -117,13 +121,22 @@ pub fn read(file_name: &str, text: &str) -> Reading {
     // YAML breaks lines at \r too; with one kind of break, positions mean the same everywhere.
     let text = normalize_breaks(text).into_owned();
     let mut diagnostics = Vec::new();
-    let deployment = yaml::parse(&text, &mut diagnostics)
+    // An application template is read as the YAML `s init` makes of it; positions stay those
+    // of the file (only a line that starts with a conditional entry moves its columns).
+    let rendered = application::render(&text);
+    let parsed = rendered.as_ref().map_or(text.as_str(), |r| r.text.as_str());
+    let deployment = yaml::parse_rendered(parsed, rendered.as_ref(), &mut diagnostics)
         .and_then(|document| read_document(document, file_name, &mut diagnostics));
+    if let Some(rendered) = &rendered {
+        // Two `{{if}}` blocks that set the same key are alternatives (`s init` writes one).
+        diagnostics.retain(|d| d.rule != "duplicate-key" || !rendered.is_conditional(d.line));
+    }
     diagnostics.sort_by_key(|d| (d.line, d.column));
     Reading {
         deployment,
         diagnostics,
         text,
+        init_tags: rendered.map_or(0, |r| r.count),
     }
 }
 
@@ -137,7 +150,7 @@ fn read_document(
     let span = document.node(root).span;
     match format {
         Format::Fun => {
-            let reader = Reader::new(&document, None);
+            let reader = Reader::with_ros_functions(&document);
             let read = fun::read(&reader, root);
             let truncated = reader.truncated();
             Some(Deployment {
@@ -153,7 +166,7 @@ fn read_document(
         }
         Format::Devs3 | Format::Devs1 => {
             let prepared = devs::prepare(&mut document, root, format);
-            let reader = Reader::new(&document, prepared.vars);
+            let reader = Reader::with_nulls_unset(&document, prepared.vars);
             let edition = document
                 .get(root, "edition")
                 .map(|entry| reader.field("edition", entry, reader.string(entry.value)))

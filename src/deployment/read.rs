@@ -17,6 +17,12 @@ pub(super) struct Reader<'d> {
     vars: Option<NodeId>,
     budget: Cell<usize>,
     truncated: Cell<Option<Span>>,
+    /// Whether a mapping `{Ref: X}` or `{'Fn::GetAtt': [...]}` is a ROS function call, as Fun
+    /// (which deploys through ROS) reads it: computed, like the `!Ref X` tag form.
+    ros_functions: bool,
+    /// Whether a key with no value (`caPort:`) is a key not written: Serverless Devs hands the
+    /// props to FC's API as JSON, where null is an absent value. Fun's closed schema refuses it.
+    nulls_unset: bool,
 }
 
 /// Values written as `${vars.x}` or `${env(X)}` are filled in by the deploy tool.
@@ -31,7 +37,43 @@ impl<'d> Reader<'d> {
             vars,
             budget: Cell::new(VISIT_BUDGET),
             truncated: Cell::new(None),
+            ros_functions: false,
+            nulls_unset: false,
         }
+    }
+
+    /// A reader of a Serverless Devs s.yaml: a key without a value is not set.
+    pub fn with_nulls_unset(doc: &'d Document, vars: Option<NodeId>) -> Self {
+        Self {
+            nulls_unset: true,
+            ..Self::new(doc, vars)
+        }
+    }
+
+    /// A reader of a Fun template, whose values may be ROS function calls.
+    pub fn with_ros_functions(doc: &'d Document) -> Self {
+        Self {
+            ros_functions: true,
+            ..Self::new(doc, None)
+        }
+    }
+
+    /// The text of a mapping that is a ROS function call (`Ref`, `Fn::…`): its one key and
+    /// what it is given.
+    fn ros_function(&self, id: NodeId) -> Option<String> {
+        let map = self.doc.map(id)?;
+        let [entry] = map.own.as_slice() else {
+            return None;
+        };
+        let name = self.doc.text(entry.key)?;
+        if name != "Ref" && !name.starts_with("Fn::") {
+            return None;
+        }
+        let argument = self
+            .doc
+            .to_json_bounded(entry.value, 64)
+            .map_or_else(|| "…".to_string(), |json| json.to_string());
+        Some(format!("{name}: {argument}"))
     }
 
     /// The node a value stands for: a string that is exactly `${vars.a.b}` (or `${vars.list[0]}`)
@@ -107,7 +149,13 @@ impl<'d> Reader<'d> {
         let doc = self.doc;
         doc.entries(map)
             .take_while(move |_| self.spend(map))
+            .filter(move |entry| !(self.nulls_unset && self.is_null(entry.value)))
             .filter_map(move |entry| Some((doc.text(entry.key)?, entry)))
+    }
+
+    fn is_null(&self, id: NodeId) -> bool {
+        let node = self.doc.node(self.resolve(id));
+        !node.tagged && node.value == yaml::Value::Null
     }
 
     /// The items of a list, within the visit budget.
@@ -134,6 +182,7 @@ impl<'d> Reader<'d> {
         }
         match (&node.value, text) {
             (yaml::Value::Str, Some(text)) if is_computed(text) => Some(text.to_string()),
+            (yaml::Value::Map(_), _) if self.ros_functions => self.ros_function(id),
             _ => None,
         }
     }

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_saphyr::granit_parser::{self, Event, Parser, ScalarStyle};
 
+use super::application::{Rendered, TAG_START};
 use super::diagnostic::{Diagnostic, Severity};
 
 pub type NodeId = usize;
@@ -381,11 +382,23 @@ struct Builder<'d> {
     merge_budget: usize,
     merges_exhausted: bool,
     diagnostics: &'d mut Vec<Diagnostic>,
+    /// The tags of an application template the text was rendered from.
+    rendered: Option<&'d Rendered>,
 }
 
 /// Parses `text`, reporting syntax errors, tabs, duplicate keys and bad merges. Returns no
 /// document when the YAML cannot be read (the syntax error is then among the diagnostics).
 pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Document> {
+    parse_rendered(text, None, diagnostics)
+}
+
+/// [`parse`] of an application template's rendered text: a scalar holding a tag's stand-in gets
+/// the tag back in its text and is computed ([`Node::tagged`]), as `s init` fills it in.
+pub fn parse_rendered(
+    text: &str,
+    rendered: Option<&Rendered>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Document> {
     let mut builder = Builder {
         // About one node per eight bytes of a typical template: growing the arena costs copies.
         source: text,
@@ -397,6 +410,7 @@ pub fn parse(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Document> 
         merge_budget: MERGE_BUDGET,
         merges_exhausted: false,
         diagnostics,
+        rendered,
     };
     let mut documents = 0;
     for item in Parser::new_from_str(text) {
@@ -568,7 +582,14 @@ impl Builder<'_> {
         span: Span,
     ) -> NodeId {
         let core = tag.and_then(|t| t.core_suffix());
-        let tagged = tag.is_some() && core.is_none();
+        let mut tagged = tag.is_some() && core.is_none();
+        let restored = match self.rendered {
+            Some(rendered) if text.contains(TAG_START) => {
+                tagged = true;
+                Some(rendered.restore(text, span.start))
+            }
+            _ => None,
+        };
         let value = match (style, core) {
             (_, Some("str")) => Value::Str,
             (ScalarStyle::Plain, _) | (_, Some(_)) => resolve_plain(text),
@@ -583,7 +604,10 @@ impl Builder<'_> {
             span,
             value,
             style,
-            text: Some(Text::of(text, self.source)),
+            text: Some(match restored {
+                Some(text) => Text::Owned(text.into()),
+                None => Text::of(text, self.source),
+            }),
             tagged,
         })
     }

@@ -1009,7 +1009,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__fc__subcmd__fc__subcmd__invoke)
-            opts="-v -q -p -h -V --event --data --region --endpoint --local --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-v -q -p -h -V --event --data --region --endpoint --local --async --qualifier --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1032,6 +1032,10 @@ _cargo__fc() {
                     return 0
                     ;;
                 --local)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qualifier)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -223,6 +223,7 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from invoke" -l region -d 'The region (default: the template\'s `region`, else ALIBABA_CLOUD_REGION_ID)' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from invoke" -l endpoint -d 'The API endpoint instead of the region\'s, e.g. a VPC endpoint or http://127.0.0.1:PORT' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from invoke" -l local -d 'Invoke the function `cargo fc local start` serves on 127.0.0.1:PORT (default 8000)' -r
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from invoke" -l qualifier -d 'The version or alias to invoke (default: LATEST)' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from invoke" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stderr is a terminal and `NO_COLOR` is not set'
 always\t''
 never\t''"
@@ -231,6 +232,7 @@ complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_su
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from invoke" -l bin -d 'Binary to build as a function (repeatable; default: every bin of the selected packages, or their `default-run`)' -r
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from invoke" -l message-format -d 'Output format of results' -r -f -a "human\t'Status lines for people, on stderr'
 json\t'One JSON object per result on stdout; human lines stay on stderr'"
+complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from invoke" -l async -d 'Invoke asynchronously (`x-fc-invocation-type: Async`): FC queues the event and answers at once with its request id'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from invoke" -s v -l verbose -d 'Use verbose output (-vv also makes cargo verbose)'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from invoke" -s q -l quiet -d 'Print only errors and results'
 complete -c cargo-fc -n "__fish_cargo_fc_using_subcommand fc; and __fish_seen_subcommand_from invoke" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -388,6 +388,12 @@ pub struct InvokeArgs {
     /// Invoke the function `cargo fc local start` serves on 127.0.0.1:PORT (default 8000).
     #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "8000")]
     pub local: Option<u16>,
+    /// Invoke asynchronously (`x-fc-invocation-type: Async`): FC queues the event and answers at once with its request id.
+    #[arg(long = "async")]
+    pub asynchronous: bool,
+    /// The version or alias to invoke (default: LATEST).
+    #[arg(long, value_name = "VERSION|ALIAS")]
+    pub qualifier: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

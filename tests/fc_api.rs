@@ -508,7 +508,7 @@ async fn invocations_return_the_result_the_log_and_the_request_id() {
         .await
         .unwrap();
     let invocation = client
-        .invoke_function("hello", br#"{"name":"x"}"#.to_vec())
+        .invoke_function("hello", br#"{"name":"x"}"#.to_vec(), &Default::default())
         .await
         .unwrap();
     assert_eq!(invocation.body, br#"{"name":"x"}"#);
@@ -531,7 +531,10 @@ async fn invocations_return_the_result_the_log_and_the_request_id() {
     deploy(&client, &spec(write_zip(dir.path(), b"x")))
         .await
         .unwrap();
-    let invocation = client.invoke_function("hello", Vec::new()).await.unwrap();
+    let invocation = client
+        .invoke_function("hello", Vec::new(), &Default::default())
+        .await
+        .unwrap();
     assert_eq!(
         invocation.error_type.as_deref(),
         Some("UnhandledInvocationError")

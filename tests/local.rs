@@ -329,75 +329,18 @@ fn decoded_tail(output: &Output) -> String {
     String::from_utf8(bytes).expect("UTF-8")
 }
 
-/// `cargo fc local start` on a port of its own, stopped with Ctrl-C (SIGINT) when dropped.
-struct Trigger {
-    process: ProcessGuard,
-    port: u16,
-}
+/// `cargo fc local start --function fixture` on a port of its own.
+struct Trigger;
 
 impl Trigger {
-    fn start(fixture: &Fixture) -> Trigger {
+    fn start(fixture: &Fixture) -> LocalStart {
         Self::start_with(fixture, &[])
     }
 
-    fn start_with(fixture: &Fixture, extra: &[&str]) -> Trigger {
-        let mut command = cargo_fc();
-        command
-            .args([
-                "-v",
-                "local",
-                "start",
-                "--no-build",
-                "--function",
-                FIXTURE,
-                "--port",
-                "0",
-            ])
-            .args(extra)
-            .current_dir(&fixture.dir);
-        let process = ProcessGuard::spawn(command, libc::SIGINT);
-        let listening = process
-            .stderr
-            .wait_for(LIMIT, |line| {
-                line.contains("Listening on http://127.0.0.1:")
-            })
-            .unwrap_or_else(|| panic!("local start did not listen:\n{}", process.stderr.text()));
-        let port = listening
-            .split("http://127.0.0.1:")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|port| port.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {listening:?}"));
-        Trigger { process, port }
-    }
-
-    fn request(&self, method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-        let headers: Vec<(String, String)> = headers
-            .iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-            .collect();
-        http(self.port, method, target, &headers, body.as_bytes())
-            .unwrap_or_else(|e| panic!("{method} {target}: {e}\n{}", self.process.stderr.text()))
-    }
-
-    /// Waits until the function's log of request `id` has come through: cargo fc copies it
-    /// from the bootstrap's stdout on a task of its own, which can lag behind the answer.
-    fn function_log_through(&self, id: &str) {
-        let end = format!("FC Invoke End RequestId: {id}");
-        self.process
-            .stderr
-            .wait_for(Duration::from_secs(10), |line| line == end)
-            .unwrap_or_else(|| panic!("no {end:?}:\n{}", self.process.stderr.text()));
-    }
-
-    /// The `Request <id> METHOD TARGET → STATUS` line for request `id`.
-    fn request_line(&self, id: &str) -> String {
-        self.process
-            .stderr
-            .wait_for(Duration::from_secs(10), |line| {
-                line.contains(&format!("Request {id} "))
-            })
-            .unwrap_or_else(|| panic!("no request line for {id}:\n{}", self.process.stderr.text()))
+    fn start_with(fixture: &Fixture, extra: &[&str]) -> LocalStart {
+        let mut args = vec!["--function", FIXTURE];
+        args.extend_from_slice(extra);
+        LocalStart::spawn(fixture, &args)
     }
 }
 
@@ -614,9 +557,10 @@ fn sigterm_to_local_start_stops_its_bootstrap_too() {
     let Some(fixture) = fixture() else { return };
     let _lock = fixture.local_lock();
     let mut trigger = Trigger::start(fixture);
+    // Instances start on first use.
+    assert_eq!(trigger.request("GET", "/", &[], "").status, 200);
     let pid = bootstrap_pid(&trigger.process);
     let _orphan = Orphan(pid);
-    assert_eq!(trigger.request("GET", "/", &[], "").status, 200);
     trigger.process.signal(libc::SIGTERM);
     trigger
         .process
@@ -698,6 +642,7 @@ fn local_start_enforces_the_memory_size_as_local_invoke_does() {
     let Some(fixture) = fixture() else { return };
     let _lock = fixture.local_lock();
     let trigger = Trigger::start_with(fixture, &["--memory", "128"]);
+    assert_eq!(trigger.request("GET", "/", &[], "").status, 200);
     let before = bootstrap_pid(&trigger.process);
     let reply = trigger.request("GET", "/alloc?mb=200&ms=3000", &[], "");
     assert!(reply.status >= 500, "{}", reply.text());

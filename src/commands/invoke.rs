@@ -7,6 +7,7 @@ use crate::cli::{GlobalArgs, InvokeArgs};
 use crate::deploy::api::client::{self, ClientOptions, Endpoint, FcClient};
 use crate::deploy::api::credentials::{self, Credentials, Search};
 use crate::deploy::api::invoke;
+use crate::deploy::api::model::InvokeOptions;
 use crate::error::Result;
 use crate::local::{self, LocalError};
 use crate::ui::Ui;
@@ -46,8 +47,29 @@ pub fn run(_global: &GlobalArgs, args: &InvokeArgs, ui: &Ui) -> Result<()> {
         "Invoking",
         format!("{} at {}", args.function, client.endpoint().base_url()),
     );
-    let (invocation, failed) =
-        runtime.block_on(invoke::invoke(&client, &args.function, payload.to_vec()))?;
+    let options = InvokeOptions {
+        asynchronous: args.asynchronous,
+        qualifier: args.qualifier.clone(),
+    };
+    let (invocation, failed) = runtime.block_on(invoke::invoke(
+        &client,
+        &args.function,
+        payload.to_vec(),
+        &options,
+    ))?;
+    if args.asynchronous {
+        // Nothing ran yet: the answer is the request id the invocation will run under.
+        ui.status(
+            "Queued",
+            format!(
+                "{} (HTTP {}) RequestId: {}",
+                args.function,
+                invocation.status,
+                invocation.request_id.as_deref().unwrap_or("none")
+            ),
+        );
+        return Ok(());
+    }
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(&invocation.body);
     if stdout.is_terminal() && !invocation.body.ends_with(b"\n") {

@@ -30,6 +30,18 @@ pub const ASSET: &str = "hello from an asset\n";
 const FIXTURE_SOURCE: &str = include_str!("../fixtures/local/fixture.rs");
 const RAW_SOURCE: &str = include_str!("../fixtures/local/raw.rs");
 
+/// The custom domain appended to the template's `Resources`: `local start` serves its route.
+const DOMAIN_ADDITION: &str = "  fixture.example.test:
+    Type: 'Aliyun::Serverless::CustomDomain'
+    Properties:
+      Protocol: HTTP
+      RouteConfig:
+        Routes:
+          '/site/*':
+            ServiceName: fcfix-service
+            FunctionName: fixture
+";
+
 /// The template's function plus the fixture's, with the settings the tests check.
 const TEMPLATE_ADDITION: &str = "    fixture:
       Type: 'Aliyun::Serverless::Function'
@@ -44,6 +56,12 @@ const TEMPLATE_ADDITION: &str = "    fixture:
         InstanceConcurrency: 20
         EnvironmentVariables:
           FIXTURE_GREETING: hola
+      Events:
+        web:
+          Type: HTTP
+          Properties:
+            AuthType: anonymous
+            Methods: [GET, POST, PUT, DELETE]
     raw:
       Type: 'Aliyun::Serverless::Function'
       Properties:
@@ -137,6 +155,7 @@ fn fingerprint() -> String {
     FIXTURE_SOURCE.hash(&mut hasher);
     RAW_SOURCE.hash(&mut hasher);
     TEMPLATE_ADDITION.hash(&mut hasher);
+    DOMAIN_ADDITION.hash(&mut hasher);
     ASSET.hash(&mut hasher);
     format!("{:016x}", hasher.finish())
 }
@@ -187,7 +206,10 @@ fn prepare() -> Fixture {
     );
     write(
         &staging.join("template.yml"),
-        &template.replacen(&anchor, &format!("{TEMPLATE_ADDITION}{anchor}"), 1),
+        &format!(
+            "{}{DOMAIN_ADDITION}",
+            template.replacen(&anchor, &format!("{TEMPLATE_ADDITION}{anchor}"), 1)
+        ),
     );
     write(&staging.join("src/bin/fixture.rs"), FIXTURE_SOURCE);
     write(&staging.join("src/bin/raw.rs"), RAW_SOURCE);
@@ -568,4 +590,70 @@ pub fn describe(output: &Output) -> String {
         String::from_utf8_lossy(&output.stdout),
         stderr(output)
     )
+}
+
+/// `cargo fc -v local start --no-build --port 0 ARGS` in the fixture, on a port of its own,
+/// stopped with Ctrl-C (SIGINT) when dropped.
+pub struct LocalStart {
+    pub process: ProcessGuard,
+    pub port: u16,
+}
+
+impl LocalStart {
+    pub fn spawn(fixture: &Fixture, args: &[&str]) -> LocalStart {
+        let mut command = cargo_fc();
+        command
+            .args(["-v", "local", "start", "--no-build", "--port", "0"])
+            .args(args)
+            .current_dir(&fixture.dir);
+        let process = ProcessGuard::spawn(command, libc::SIGINT);
+        let listening = process
+            .stderr
+            .wait_for(Duration::from_secs(120), |line| {
+                line.contains("Listening on http://127.0.0.1:")
+            })
+            .unwrap_or_else(|| panic!("local start did not listen:\n{}", process.stderr.text()));
+        let port = listening
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|port| port.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {listening:?}"));
+        LocalStart { process, port }
+    }
+
+    pub fn request(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Reply {
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        http(self.port, method, target, &headers, body.as_bytes())
+            .unwrap_or_else(|e| panic!("{method} {target}: {e}\n{}", self.process.stderr.text()))
+    }
+
+    /// Waits until the function's log of request `id` has come through: cargo fc copies it
+    /// from the bootstrap's stdout on a task of its own, which can lag behind the answer.
+    pub fn function_log_through(&self, id: &str) {
+        let end = format!("FC Invoke End RequestId: {id}");
+        self.process
+            .stderr
+            .wait_for(Duration::from_secs(10), |line| line == end)
+            .unwrap_or_else(|| panic!("no {end:?}:\n{}", self.process.stderr.text()));
+    }
+
+    /// The `Request <id> METHOD TARGET → STATUS` line for request `id`.
+    pub fn request_line(&self, id: &str) -> String {
+        self.process
+            .stderr
+            .wait_for(Duration::from_secs(10), |line| {
+                line.contains(&format!("Request {id} "))
+            })
+            .unwrap_or_else(|| panic!("no request line for {id}:\n{}", self.process.stderr.text()))
+    }
 }

@@ -24,8 +24,8 @@ use serde_json::{Value, json};
 
 use super::credentials::{Credentials, Source};
 use super::model::{
-    API_VERSION, CreateFunctionInput, CreateTriggerInput, Function, Invocation, ListTriggersOutput,
-    Trigger, UpdateFunctionInput, UpdateTriggerInput,
+    API_VERSION, CreateFunctionInput, CreateTriggerInput, Function, Invocation, InvokeOptions,
+    ListTriggersOutput, Trigger, UpdateFunctionInput, UpdateTriggerInput,
 };
 use super::sign::{self, CanonicalInput};
 use crate::error::failure_any;
@@ -450,6 +450,7 @@ impl FcClient {
         &self,
         function: &str,
         payload: Vec<u8>,
+        options: &InvokeOptions,
     ) -> Result<Invocation, ApiError> {
         let mut call = Call::new(
             "InvokeFunction",
@@ -458,7 +459,15 @@ impl FcClient {
         );
         call.body = payload;
         call.content_type = Some("application/octet-stream");
-        call.extra.push((protocol::LOG_TYPE, "Tail".into()));
+        if let Some(qualifier) = &options.qualifier {
+            call.query.push(("qualifier".into(), qualifier.clone()));
+        }
+        if options.asynchronous {
+            // FC answers an asynchronous invocation at once, without a log.
+            call.extra.push((protocol::INVOCATION_TYPE, "Async".into()));
+        } else {
+            call.extra.push((protocol::LOG_TYPE, "Tail".into()));
+        }
         let reply = self.call(&call).await?;
         let header = |name: &str| {
             reply

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::client::FcClient;
-use super::model::Invocation;
+use super::model::{Invocation, InvokeOptions};
 use crate::error::{Exit, Failure, Result, failure_any};
 
 /// The function ran and reported failure: FC 3.0 answers 2xx with `x-fc-error-type` and the
@@ -56,14 +56,15 @@ impl Failure for FunctionFailed {
     failure_any!();
 }
 
-/// Invokes `function` once, synchronously, with the log tail; a function's failure is an error
+/// Invokes `function` once (synchronously with the log tail, or queued with `--async`); a function's failure is an error
 /// after the invocation, which the caller still gets to show.
 pub async fn invoke(
     client: &FcClient,
     function: &str,
     payload: Vec<u8>,
+    options: &InvokeOptions,
 ) -> Result<(Invocation, Option<FunctionFailed>)> {
-    let invocation = client.invoke_function(function, payload).await?;
+    let invocation = client.invoke_function(function, payload, options).await?;
     let failed = invocation.error_type.as_ref().map(|error_type| {
         let message = serde_json::from_slice::<serde_json::Value>(&invocation.body)
             .ok()

@@ -471,6 +471,15 @@ pub struct ListTriggersOutput {
     pub next_token: Option<String>,
 }
 
+/// How InvokeFunction is called.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InvokeOptions {
+    /// `x-fc-invocation-type: Async`: FC queues the event and answers 202.
+    pub asynchronous: bool,
+    /// The version or alias (`qualifier`); FC's default is LATEST.
+    pub qualifier: Option<String>,
+}
+
 /// What InvokeFunction answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {

@@ -241,7 +241,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--container-image', '--container-image', [CompletionResultType]::ParameterName, 'With --container, run this image (pulled if absent) instead of making the function''s')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1 for the HTTP triggers and FC 3.0''s InvokeFunction API (0: any free port)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Instances of each function at most, each taking the template''s instanceConcurrency requests at once')
-            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Route requests whose path matches PATH to FUNCTION, as a custom domain''s route (`/api/*`: /api and everything under it); over the template''s custom-domain routes (repeatable)')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Route requests whose path matches PATH to FUNCTION, as a custom domain''s route (`/api/*`: every path under /api/); over the template''s custom-domain routes (repeatable)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to the Cargo.toml of the package or workspace')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package to work on (repeatable; default: the current package, or the workspace''s default members)')

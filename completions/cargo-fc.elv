@@ -231,7 +231,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand --container-image 'With --container, run this image (pulled if absent) instead of making the function''s'
             cand --port 'Port on 127.0.0.1 for the HTTP triggers and FC 3.0''s InvokeFunction API (0: any free port)'
             cand --concurrency 'Instances of each function at most, each taking the template''s instanceConcurrency requests at once'
-            cand --route 'Route requests whose path matches PATH to FUNCTION, as a custom domain''s route (`/api/*`: /api and everything under it); over the template''s custom-domain routes (repeatable)'
+            cand --route 'Route requests whose path matches PATH to FUNCTION, as a custom domain''s route (`/api/*`: every path under /api/); over the template''s custom-domain routes (repeatable)'
             cand --color 'When to colour output'
             cand --manifest-path 'Path to the Cargo.toml of the package or workspace'
             cand -p 'Package to work on (repeatable; default: the current package, or the workspace''s default members)'

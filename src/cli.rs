@@ -318,7 +318,7 @@ pub struct LocalStartArgs {
     /// Instances of each function at most, each taking the template's instanceConcurrency requests at once.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: u16,
-    /// Route requests whose path matches PATH to FUNCTION, as a custom domain's route (`/api/*`: /api and everything under it); over the template's custom-domain routes (repeatable).
+    /// Route requests whose path matches PATH to FUNCTION, as a custom domain's route (`/api/*`: every path under /api/); over the template's custom-domain routes (repeatable).
     #[arg(long = "route", value_name = "PATH=FUNCTION")]
     pub routes: Vec<String>,
     /// Rebuild on every save to the package or its path dependencies and serve the new code once it builds (a failed build keeps the previous version); template edits apply without a build. `.gitignore` and `.fcignore` say what does not count.

@@ -179,6 +179,21 @@ pub const EXAMPLES: &[Example] = &[
         "eventbridge-dts.json",
         "DTS trigger: a row change, as a batch of CloudEvents"
     ),
+    example!(
+        "eventbridge-mns-event",
+        "eventbridge-mns-queue-event.json",
+        "MNS queue trigger, event mode: one CloudEvent, a base64 body"
+    ),
+    example!(
+        "eventbridge-kafka-strings",
+        "eventbridge-kafka-strings.json",
+        "Kafka trigger: a batch delivered as JSON strings"
+    ),
+    example!(
+        "eventbridge-sls",
+        "eventbridge-sls.json",
+        "SLS through an EventBridge event stream: a log as a CloudEvent"
+    ),
 ];
 
 /// The sample named `name`.

@@ -6,6 +6,7 @@
 //! maps the modules to those stages.
 
 pub mod build;
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod commands;

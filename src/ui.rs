@@ -42,6 +42,7 @@ const GREEN: &str = "\x1b[1;32m";
 const YELLOW: &str = "\x1b[1;33m";
 const RED: &str = "\x1b[1;31m";
 const CYAN: &str = "\x1b[1;36m";
+const BLUE: &str = "\x1b[1;34m";
 const RESET: &str = "\x1b[0m";
 
 impl Ui {
@@ -120,7 +121,26 @@ impl Ui {
     /// An error that ends the command: on stderr for people, and as a JSON message on stdout
     /// under `--message-format json`.
     pub fn error(&self, error: &Error) {
-        eprintln!("{}: {error}", self.paint(RED, "error"));
+        let text = error.to_string();
+        let shown = error.location().and_then(|at| {
+            let (line, column) = (at.line?, at.column?);
+            Some((line, column, at.width, source_line(&at.file, line)?))
+        });
+        match shown {
+            // The offending line goes under the message and above the notes and help, as in a
+            // template diagnostic.
+            Some((line, column, width, source)) => {
+                let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+                let snippet = snippet(&source, line, column, width.unwrap_or(1), RED, self.color);
+                let rest = if rest.is_empty() {
+                    String::new()
+                } else {
+                    format!("{rest}\n")
+                };
+                eprint!("{}: {first}\n{snippet}{rest}", self.paint(RED, "error"));
+            }
+            None => eprintln!("{}: {text}", self.paint(RED, "error")),
+        }
         self.json(&error.to_json());
     }
 
@@ -163,6 +183,86 @@ impl Ui {
         );
         Progress(Some(bar))
     }
+}
+
+/// The widest source line shown whole; longer ones (a whole template on one line) are shown as
+/// this much around the caret.
+const SNIPPET_WIDTH: usize = 160;
+
+/// The offending source line with a caret under `width` characters from `column` (1-based), as
+/// compilers show it; the one renderer of template diagnostics and of errors in Cargo.toml.
+///
+/// ```text
+///   |
+/// 6 | runtime = "nope"
+///   | ^^^^^^^
+/// ```
+pub fn snippet(
+    line: &str,
+    number: usize,
+    column: usize,
+    width: usize,
+    caret_style: &str,
+    color: bool,
+) -> String {
+    let paint = |style: &str, text: &str| {
+        if color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    };
+    // A tab is one column to the parsers; one space keeps the caret under it.
+    let chars: Vec<char> = line
+        .trim_end()
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
+    let start = column.saturating_sub(1).min(chars.len());
+    let width = width.min(chars.len().saturating_sub(start)).max(1);
+    let (shown, start, width) = window(&chars, start, width);
+    let number = number.to_string();
+    let pad = " ".repeat(number.len());
+    format!(
+        "{pad} {bar}\n{} {bar} {shown}\n{pad} {bar} {}{}\n",
+        paint(BLUE, &number),
+        " ".repeat(start),
+        paint(caret_style, &"^".repeat(width)),
+        bar = paint(BLUE, "|"),
+    )
+}
+
+/// The part of a source line to show, and where the caret goes in it: the whole line when it
+/// fits, else a window around the caret with `…` where it was cut.
+fn window(line: &[char], start: usize, width: usize) -> (String, usize, usize) {
+    if line.len() <= SNIPPET_WIDTH {
+        return (line.iter().collect(), start, width);
+    }
+    let begin = start
+        .saturating_sub(SNIPPET_WIDTH / 4)
+        .min(line.len() - SNIPPET_WIDTH);
+    let end = begin + SNIPPET_WIDTH;
+    let mut shown = String::new();
+    if begin > 0 {
+        shown.push('…');
+    }
+    shown.extend(&line[begin..end]);
+    if end < line.len() {
+        shown.push('…');
+    }
+    let caret = start - begin + usize::from(begin > 0);
+    (shown, caret, width.min(end.saturating_sub(start)).max(1))
+}
+
+/// Line `number` (1-based) of a file, for showing under an error; `None` when the file cannot
+/// be read or is too large to be a configuration file.
+fn source_line(path: &std::path::Path, number: usize) -> Option<String> {
+    const LARGEST: u64 = 16 << 20;
+    if std::fs::metadata(path).ok()?.len() > LARGEST {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().nth(number.checked_sub(1)?).map(str::to_string)
 }
 
 /// A size in decimal units, as FC's limits are written (100 MB = 100,000,000 bytes).
@@ -230,5 +330,22 @@ impl Drop for Progress {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod snippet_tests {
+    use super::*;
+
+    #[test]
+    fn a_line_that_fits_is_shown_whole() {
+        let (shown, start, width) = window(&"abc def".chars().collect::<Vec<_>>(), 4, 3);
+        assert_eq!((shown.as_str(), start, width), ("abc def", 4, 3));
+    }
+
+    #[test]
+    fn the_caret_stays_on_the_line_past_its_end() {
+        let shown = snippet("runtime = 1", 6, 40, 3, RED, false);
+        assert_eq!(shown, "  |\n6 | runtime = 1\n  |            ^\n");
     }
 }

@@ -202,9 +202,14 @@ fn config_errors_point_into_cargo_toml() {
     let manifest = crate_.path().join("Cargo.toml");
     assert!(
         message.contains(&format!(
-            "{}:11: unknown key `builderr`",
+            "{}:11:1: unknown key `builderr`",
             manifest.display()
         )),
+        "{message}"
+    );
+    // The offending line is shown under the message, as a template's is.
+    assert!(
+        message.contains("11 | builderr = \"zig\"\n   | ^^^^^^^^\n"),
         "{message}"
     );
     assert!(message.contains("did you mean `builder`?"), "{message}");

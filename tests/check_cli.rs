@@ -186,6 +186,23 @@ fn a_template_outside_any_project_is_checked_on_its_own() {
 }
 
 #[test]
+fn a_broken_project_is_named_when_its_template_is_checked_on_its_own() {
+    let dir = project("runtime = \"nope\"");
+    std::fs::write(dir.path().join("s.yaml"), S_YAML).unwrap();
+    let out = cargo_fc(dir.path(), &["check", "--template", "s.yaml"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Cargo.toml:7: `runtime = \"nope\"` in [package.metadata.fc]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("checked without the project's Rust-specific rules"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn no_template_is_a_configuration_error() {
     let dir = project("");
     let out = cargo_fc(dir.path(), &["check"]);

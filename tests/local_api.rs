@@ -255,3 +255,152 @@ fn cargo_fc_invoke_local_reaches_the_server() {
         .unwrap_or_else(|| panic!("no queued request id:\n{text}"));
     async_ran(&server, id);
 }
+
+/// The fixture's function as `local start` would prepare it, with its greeting set to `greeting`
+/// (a template edit, as watch mode sends it).
+fn fixture_function(fixture: &Fixture, greeting: &str) -> cargo_fc::local::Prepared {
+    use cargo_fc::local::settings::{HttpTrigger, Settings};
+    let settings = Settings {
+        function_name: FIXTURE.into(),
+        service_name: "fcfix-service".into(),
+        handler: "index.handler".into(),
+        memory_mb: 256,
+        timeout_s: 5.0,
+        initializer: Some("index.init".into()),
+        initialization_timeout_s: 4.0,
+        environment: [("FIXTURE_GREETING".to_string(), greeting.to_string())].into(),
+        port: None,
+        region: "cn-hangzhou".into(),
+        source: None,
+        computed: Vec::new(),
+        instance_concurrency: 20,
+        http: Some(HttpTrigger::default()),
+        routes: Vec::new(),
+    };
+    // `pack` leaves the bootstrap there; nothing else is needed for these requests.
+    cargo_fc::local::Prepared::unpacked_in(
+        fixture.dir.join("target/fc").join(FIXTURE),
+        settings,
+        "custom",
+    )
+}
+
+/// The greeting the function answered an API invocation with; panics on any failure.
+#[track_caller]
+fn greeting_of(reply: std::io::Result<Reply>) -> String {
+    let reply = reply.expect("an answer");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("x-fc-error-type"), None, "{}", reply.text());
+    reply.json()["env"]["FIXTURE_GREETING"]
+        .as_str()
+        .expect("the greeting")
+        .to_owned()
+}
+
+/// The bootstraps this test process runs (its children named `bootstrap`, zombies aside).
+fn bootstraps() -> usize {
+    let me = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
+        .filter(|stat| {
+            // pid (comm) state ppid …
+            let Some((comm, rest)) = stat.split_once(") ") else {
+                return false;
+            };
+            let mut fields = rest.split(' ');
+            let (state, ppid) = (fields.next(), fields.next());
+            comm.ends_with("(bootstrap") && state != Some("Z") && ppid == Some(me.as_str())
+        })
+        .count()
+}
+
+#[test]
+fn replacing_what_is_served_fails_no_request_in_flight_and_waiting_ones_get_the_new_version() {
+    use cargo_fc::local::{Control, ServeOptions, serve};
+    use cargo_fc::ui::{ColorChoice, MessageFormat, Ui};
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    let port = free_port();
+    let runtime = cargo_fc::local::runtime().unwrap();
+    let (control, receiver) = tokio::sync::mpsc::channel(4);
+    let ui = Ui::new(0, true, ColorChoice::Never, MessageFormat::Human);
+    let options = ServeOptions {
+        port,
+        ..ServeOptions::default()
+    };
+    let first = fixture_function(fixture, "v1");
+    let server =
+        runtime.spawn(async move { serve(vec![first], options, &ui, Some(receiver)).await });
+    let invoke = |data: &str| {
+        http(
+            port,
+            "POST",
+            "/2023-03-30/functions/fixture/invocations",
+            &[],
+            data.as_bytes(),
+        )
+    };
+    let deadline = std::time::Instant::now() + LIMIT;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not listen"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(greeting_of(invoke(r#"{"action":"echo"}"#)), "v1");
+
+    let (in_flight, waited) = std::thread::scope(|scope| {
+        let sleepers: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| invoke(r#"{"action":"sleep","ms":1500}"#)))
+            .collect();
+        // Sequencing only: the sleepers reach the running instance before the rebuild starts.
+        std::thread::sleep(Duration::from_millis(400));
+        control.blocking_send(Control::Rebuilding).unwrap();
+        let waiters: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| invoke(r#"{"action":"echo"}"#)))
+            .collect();
+        std::thread::sleep(Duration::from_millis(200));
+        control
+            .blocking_send(Control::Replace(vec![fixture_function(fixture, "v2")]))
+            .unwrap();
+        let in_flight: Vec<String> = sleepers
+            .into_iter()
+            .map(|h| greeting_of(h.join().unwrap()))
+            .collect();
+        let waited: Vec<String> = waiters
+            .into_iter()
+            .map(|h| greeting_of(h.join().unwrap()))
+            .collect();
+        (in_flight, waited)
+    });
+    // Every request succeeded; those running when the new version came finished on the old one.
+    assert!(in_flight.iter().any(|g| g == "v1"), "{in_flight:?}");
+    // Those that arrived during the rebuild waited for it rather than start the old code.
+    assert_eq!(waited, ["v2"; 4]);
+    // The old version's instance stopped once its requests were done: one bootstrap is left.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while bootstraps() != 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} bootstraps run",
+            bootstraps()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // A failed rebuild: the waiting request is released to the version there is.
+    let answer = std::thread::scope(|scope| {
+        control.blocking_send(Control::Rebuilding).unwrap();
+        let waiter = scope.spawn(|| invoke(r#"{"action":"echo"}"#));
+        std::thread::sleep(Duration::from_millis(100));
+        control.blocking_send(Control::Resume).unwrap();
+        greeting_of(waiter.join().unwrap())
+    });
+    assert_eq!(answer, "v2");
+    server.abort();
+}

@@ -206,7 +206,6 @@ fn summary(display: &str, outcome: &Outcome) -> String {
     )
 }
 
-/// `cargo fc check`.
 /// What `cargo fc check` is asked for.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
@@ -217,7 +216,7 @@ pub struct CheckOptions {
 }
 
 pub fn command(selection: &Selection, args: &CheckOptions, ui: &Ui) -> Result<()> {
-    let project = load_project(selection, args.template.is_some())?;
+    let project = load_project(selection, args.template.is_some(), ui)?;
     let targets: Vec<(PathBuf, Expectations)> = match (&args.template, &project) {
         (Some(path), project) => {
             // Named as the user typed it: `template nope.yml does not exist`.
@@ -331,7 +330,7 @@ fn no_template_error(project: &Project) -> TemplateError {
 }
 
 /// The cargo project, or `None` when there is none and the caller can do without one.
-fn load_project(selection: &Selection, have_template: bool) -> Result<Option<Project>> {
+fn load_project(selection: &Selection, have_template: bool, ui: &Ui) -> Result<Option<Project>> {
     // Spawning `cargo metadata` only to learn there is no Cargo.toml costs more than the check.
     if selection.manifest_path.is_none() && !manifest_above_cwd() {
         return Ok(None);
@@ -343,7 +342,17 @@ fn load_project(selection: &Selection, have_template: bool) -> Result<Option<Pro
                 && selection.manifest_path.is_none()
                 && crate::error::Failure::exit(&error) == crate::error::Exit::Usage =>
         {
-            // A template can be checked on its own; a broken project must not hide its findings.
+            // A template can be checked on its own, so a broken project must not hide its
+            // findings; but it is named, since its Rust-specific rules are not applied.
+            let place = crate::error::Failure::location(&error)
+                .map(|at| match at.line {
+                    Some(line) => format!("{}:{line}: ", at.file.display()),
+                    None => format!("{}: ", at.file.display()),
+                })
+                .unwrap_or_default();
+            ui.warn(format!(
+                "{place}{error}; the template is checked without the project's Rust-specific rules"
+            ));
             Ok(None)
         }
         Err(error) => Err(error.into()),

@@ -48,39 +48,21 @@ pub fn render_human(file: &str, source: &str, diagnostics: &[Diagnostic], color:
             paint(style, label),
             paint(BOLD, &diagnostic.message)
         );
-        let number = diagnostic.line.to_string();
-        let pad = " ".repeat(number.len());
+        let pad = " ".repeat(diagnostic.line.to_string().len());
         if let Some(line) = lines.get(diagnostic.line - 1) {
-            // A tab is one column to the parser; one space keeps the caret under it.
-            let chars: Vec<char> = line
-                .trim_end()
-                .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
-                .collect();
-            let length = chars.len();
-            let start = diagnostic.column - 1;
             let width = if diagnostic.end_line == diagnostic.line {
                 diagnostic.end_column.saturating_sub(diagnostic.column)
             } else {
-                length.saturating_sub(start)
-            }
-            .max(1);
-            let (shown, start, width) = window(&chars, start, width);
-            let _ = writeln!(out, "{pad} {}", paint(BLUE, "|"));
-            let _ = writeln!(
-                out,
-                "{} {} {}",
-                paint(BLUE, &number),
-                paint(BLUE, "|"),
-                shown
-            );
-            let _ = writeln!(
-                out,
-                "{pad} {} {}{}",
-                paint(BLUE, "|"),
-                " ".repeat(start),
-                paint(style, &"^".repeat(width))
-            );
+                usize::MAX
+            };
+            out.push_str(&crate::ui::snippet(
+                line,
+                diagnostic.line,
+                diagnostic.column,
+                width,
+                style,
+                color,
+            ));
         }
         if !diagnostic.help.is_empty() {
             let _ = writeln!(out, "{pad} {} help: {}", paint(BLUE, "="), diagnostic.help);
@@ -88,32 +70,6 @@ pub fn render_human(file: &str, source: &str, diagnostics: &[Diagnostic], color:
         out.push('\n');
     }
     out
-}
-
-/// The widest source line shown whole; longer ones (a whole template on one line) are shown as
-/// this much around the caret.
-const SNIPPET_WIDTH: usize = 160;
-
-/// The part of a source line to show, and where the caret goes in it: the whole line when it
-/// fits, else a window around the caret with `…` where it was cut.
-fn window(line: &[char], start: usize, width: usize) -> (String, usize, usize) {
-    if line.len() <= SNIPPET_WIDTH {
-        return (line.iter().collect(), start, width);
-    }
-    let begin = start
-        .saturating_sub(SNIPPET_WIDTH / 4)
-        .min(line.len() - SNIPPET_WIDTH);
-    let end = begin + SNIPPET_WIDTH;
-    let mut shown = String::new();
-    if begin > 0 {
-        shown.push('…');
-    }
-    shown.extend(&line[begin..end]);
-    if end < line.len() {
-        shown.push('…');
-    }
-    let caret = start - begin + usize::from(begin > 0);
-    (shown, caret, width.min(end.saturating_sub(start)).max(1))
 }
 
 /// One diagnostic as a JSON message for `--message-format json`.
@@ -150,7 +106,7 @@ mod tests {
         let lines: Vec<&str> = rendered.lines().collect();
         let snippet = lines[2].split_once("| ").unwrap().1;
         let caret = lines[3].split_once("| ").unwrap().1;
-        assert!(snippet.chars().count() <= SNIPPET_WIDTH + 2, "{snippet}");
+        assert!(snippet.chars().count() <= 160 + 2, "{snippet}");
         assert!(snippet.starts_with('…') && snippet.ends_with('…'));
         let under: String = snippet
             .chars()
@@ -159,11 +115,5 @@ mod tests {
             .collect();
         assert_eq!(under, "bad");
         assert_eq!(caret.trim(), "^^^");
-    }
-
-    #[test]
-    fn a_line_that_fits_is_shown_whole() {
-        let (shown, start, width) = window(&"abc def".chars().collect::<Vec<_>>(), 4, 3);
-        assert_eq!((shown.as_str(), start, width), ("abc def", 4, 3));
     }
 }

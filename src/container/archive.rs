@@ -66,9 +66,7 @@ pub struct LayerInfo {
 
 /// `1980-01-01T00:00:00Z` for 315532800.
 pub fn rfc3339(seconds: u64) -> String {
-    let (year, month, day, hour, minute, second) =
-        crate::pack::civil_time(i64::try_from(seconds).unwrap_or(i64::MAX));
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
+    crate::calendar::Utc::from_unix(i64::try_from(seconds).unwrap_or(i64::MAX)).rfc3339()
 }
 
 /// The image's configuration: the base's (or nothing) with cargo fc's settings over it.

@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::deployment::yaml::{self, Document, NodeId, Style};
+use crate::deployment::{self, Deployment, Field, Function};
 use crate::error::Result;
 
 use super::error::ContainerError;
@@ -30,163 +30,54 @@ pub struct ContainerSettings {
     pub entrypoint_line: Option<usize>,
 }
 
-/// Where in the document the function's properties and container settings are.
-struct Places {
-    props: NodeId,
-    keys: &'static Keys,
-}
-
-struct Keys {
-    runtime: &'static str,
-    config: &'static str,
-    image: &'static str,
-    port_in_config: Option<&'static str>,
-    port_in_props: Option<&'static str>,
-    /// The key of the ENTRYPOINT override, and whether it is a JSON string (FC 2.0) or a list.
-    entrypoint: &'static str,
-    entrypoint_is_json_text: bool,
-}
-
-const FUN: Keys = Keys {
-    runtime: "Runtime",
-    config: "CustomContainerConfig",
-    image: "Image",
-    port_in_config: None,
-    port_in_props: Some("CAPort"),
-    entrypoint: "Command",
-    entrypoint_is_json_text: true,
-};
-
-const DEVS_V1: Keys = Keys {
-    runtime: "runtime",
-    config: "customContainerConfig",
-    image: "image",
-    port_in_config: None,
-    port_in_props: Some("caPort"),
-    entrypoint: "command",
-    entrypoint_is_json_text: true,
-};
-
-const FC3: Keys = Keys {
-    runtime: "runtime",
-    config: "customContainerConfig",
-    image: "image",
-    port_in_config: Some("port"),
-    port_in_props: None,
-    entrypoint: "entrypoint",
-    entrypoint_is_json_text: false,
-};
-
-fn parse(text: &str) -> Option<Document> {
-    let mut diagnostics = Vec::new();
-    yaml::parse(text, &mut diagnostics)
-}
-
-/// Finds the function's properties in any of the three formats.
-fn places(doc: &Document, function: &str) -> Option<Places> {
-    let root = doc.root?;
-    if let Some(resources) = doc.get(root, "Resources") {
-        for service in doc.entries(resources.value) {
-            if let Some(entry) = doc.get(service.value, function)
-                && let Some(props) = doc.get(entry.value, "Properties")
-            {
-                return Some(Places {
-                    props: props.value,
-                    keys: &FUN,
-                });
-            }
-        }
-    }
-    if let Some(resources) = doc.get(root, "resources") {
-        for resource in doc.entries(resources.value) {
-            let Some(props) = doc.get(resource.value, "props") else {
-                continue;
-            };
-            let name = doc
-                .get(props.value, "functionName")
-                .and_then(|e| doc.text(e.value))
-                .or_else(|| doc.text(resource.key));
-            if name == Some(function) {
-                return Some(Places {
-                    props: props.value,
-                    keys: &FC3,
-                });
-            }
-        }
-    }
-    if let Some(services) = doc.get(root, "services") {
-        for service in doc.entries(services.value) {
-            let Some(props) = doc.get(service.value, "props") else {
-                continue;
-            };
-            let Some(entry) = doc.get(props.value, "function") else {
-                continue;
-            };
-            let name = doc.get(entry.value, "name").and_then(|e| doc.text(e.value));
-            if name == Some(function) {
-                return Some(Places {
-                    props: entry.value,
-                    keys: &DEVS_V1,
-                });
-            }
-        }
-    }
-    None
+/// The template at `path` read into the deployment model; `None` when it cannot be read, which
+/// `cargo fc check` reports in full.
+fn model(path: &Path) -> Result<Option<(deployment::Source, Deployment)>> {
+    let source = deployment::load(path)?;
+    let reading = deployment::read(&source.display, &source.text);
+    Ok(reading.deployment.map(|model| (source, model)))
 }
 
 /// The container settings of `function` in the template at `path`, or `None` when the template
 /// does not describe it.
 pub fn read(path: &Path, function: &str) -> Result<Option<ContainerSettings>> {
-    let text = std::fs::read_to_string(path).map_err(crate::error::io("read", path))?;
-    let Some(doc) = parse(&text) else {
+    let Some((_, model)) = model(path)? else {
         return Ok(None);
     };
-    let Some(places) = places(&doc, function) else {
+    let Some(found) = model.function_deployed_as(function) else {
         return Ok(None);
     };
-    let keys = places.keys;
-    let mut settings = ContainerSettings {
+    let config = container_config(found);
+    let image = config.and_then(|c| c.image.as_ref());
+    let entrypoint = config.and_then(|c| c.entrypoint.as_ref());
+    Ok(Some(ContainerSettings {
         path: path.to_path_buf(),
-        ..ContainerSettings::default()
-    };
-    let text_of = |map: NodeId, key: &str| {
-        doc.get(map, key)
-            .and_then(|e| doc.text(e.value).map(|t| (t.to_string(), e.value)))
-    };
-    settings.runtime = text_of(places.props, keys.runtime).map(|(t, _)| t);
-    let port_of = |map: NodeId, key: &str| {
-        doc.get(map, key)
-            .and_then(|e| doc.text(e.value))
-            .and_then(|t| t.trim().parse::<u16>().ok())
-    };
-    if let Some(key) = keys.port_in_props {
-        settings.port = port_of(places.props, key);
-    }
-    let Some(config) = doc.get(places.props, keys.config) else {
-        return Ok(Some(settings));
-    };
-    if let Some((image, node)) = text_of(config.value, keys.image) {
-        settings.image = Some(image);
-        settings.image_line = Some(doc.node(node).span.start.line());
-    }
-    if let Some(key) = keys.port_in_config {
-        settings.port = settings.port.or(port_of(config.value, key));
-    }
-    if let Some(entry) = doc.get(config.value, keys.entrypoint) {
-        settings.entrypoint_line = Some(doc.node(entry.value).span.start.line());
-        settings.entrypoint = if keys.entrypoint_is_json_text {
-            doc.text(entry.value)
-                .and_then(|t| serde_json::from_str::<Vec<String>>(t).ok())
-        } else {
-            doc.seq(entry.value).map(|items| {
-                items
-                    .iter()
-                    .filter_map(|&item| doc.text(item).map(str::to_string))
-                    .collect()
-            })
-        };
-    }
-    Ok(Some(settings))
+        runtime: found
+            .runtime
+            .as_ref()
+            .and_then(Field::as_str)
+            .map(str::to_string),
+        image: image.and_then(Field::as_str).map(str::to_string),
+        image_line: image.map(|f| f.span().start.line()),
+        port: found
+            .port()
+            .and_then(Field::literal)
+            .and_then(|&port| u16::try_from(port).ok()),
+        entrypoint: entrypoint.and_then(Field::literal).map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.literal().cloned())
+                .collect()
+        }),
+        entrypoint_line: entrypoint.map(|f| f.span().start.line()),
+    }))
+}
+
+fn container_config(function: &Function) -> Option<&deployment::CustomContainerConfig> {
+    function
+        .custom_container_config
+        .as_deref()
+        .and_then(Field::literal)
 }
 
 impl ContainerSettings {
@@ -215,23 +106,32 @@ impl ContainerSettings {
 /// Replaces the function's image reference in the template with `reference`, changing nothing
 /// else in the file, and writes it atomically (a temporary file renamed over it).
 pub fn write_image(path: &Path, function: &str, reference: &str) -> Result<()> {
-    let text = std::fs::read_to_string(path).map_err(crate::error::io("read", path))?;
     let no_key = || ContainerError::NoImageKey {
         path: Some(path.to_path_buf()),
     };
-    let doc = parse(&text).ok_or_else(no_key)?;
-    let places = places(&doc, function).ok_or_else(no_key)?;
-    let config = doc
-        .get(places.props, places.keys.config)
+    let (source, model) = model(path)?.ok_or_else(no_key)?;
+    let image = model
+        .function_deployed_as(function)
+        .and_then(container_config)
+        .and_then(|c| c.image.as_ref())
         .ok_or_else(no_key)?;
-    let image = doc
-        .get(config.value, places.keys.image)
-        .ok_or_else(no_key)?;
-    let node = doc.node(image.value);
-    if doc.text(image.value).is_none() || node.style == Style::Block || node.tagged {
+    let text = &source.text;
+    let span = image.span();
+    let start = offset(text, span.start.line(), span.start.col());
+    let end = offset(text, span.end.line(), span.end.col());
+    let (Some(start), Some(end)) = (start, end) else {
+        return Err(no_key().into());
+    };
+    let written = &text[start..end];
+    // Only a one-line plain or quoted scalar can be replaced in place: a block scalar, a tag, an
+    // anchor or an alias would change other values or the meaning of the file.
+    if image.literal().is_none()
+        || written.contains('\n')
+        || written.starts_with(['|', '>', '!', '&', '*'])
+    {
         return Err(ContainerError::Template {
             path: path.to_path_buf(),
-            line: Some(node.span.start.line()),
+            line: Some(span.start.line()),
             message: "the image is not written as a plain or quoted string".into(),
             help:
                 "write it on one line, e.g. `image: registry.cn-hangzhou.aliyuncs.com/ns/hello:v1`"
@@ -239,12 +139,6 @@ pub fn write_image(path: &Path, function: &str, reference: &str) -> Result<()> {
         }
         .into());
     }
-    let start = offset(&text, node.span.start.line(), node.span.start.col());
-    let end = offset(&text, node.span.end.line(), node.span.end.col());
-    let (Some(start), Some(end)) = (start, end) else {
-        return Err(no_key().into());
-    };
-    let written = &text[start..end];
     let replacement = match written.chars().next() {
         // Inside quotes only characters that need escaping would change; a reference has none.
         Some(quote @ ('"' | '\'')) if written.ends_with(quote) && written.len() >= 2 => {
@@ -366,6 +260,25 @@ mod tests {
             edited,
             FUN_TEMPLATE.replace("registry.cn-hangzhou.aliyuncs.com/ns/hello:v1", reference)
         );
+    }
+
+    #[test]
+    fn an_image_that_is_not_one_plain_scalar_is_not_edited() {
+        let text = FC3_TEMPLATE.replace(
+            "image: 'registry.cn-hangzhou.aliyuncs.com/ns/hello:v1'   # the image",
+            "image: >-\n          registry.cn-hangzhou.aliyuncs.com/ns/hello:v1",
+        );
+        let (_dir, path) = write(&text);
+        let error = write_image(&path, "hello", "x@sha256:00").unwrap_err();
+        assert!(error.to_string().contains("plain or quoted"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    }
+
+    #[test]
+    fn an_fc3_function_without_function_name_is_its_resource() {
+        let (_dir, path) = write(&FC3_TEMPLATE.replace("      functionName: hello\n", ""));
+        let settings = read(&path, "hello").unwrap().unwrap();
+        assert_eq!(settings.port, Some(9001));
     }
 
     #[test]

@@ -562,6 +562,23 @@ impl Deployment {
             .find(|f| f.name.as_ref().and_then(Field::as_str) == Some(name))
     }
 
+    /// The function a bin runs as: by FC function name, or (fc3 props without `functionName`)
+    /// by its resource's name, as the deploy tool names it then.
+    pub fn function_deployed_as(&self, name: &str) -> Option<&Function> {
+        if let Some(function) = self.function(name) {
+            return Some(function);
+        }
+        let Layout::Devs(layout) = &self.layout else {
+            return None;
+        };
+        layout
+            .components
+            .iter()
+            .filter(|c| c.name == name && c.kind == ComponentKind::Fc3)
+            .filter_map(|c| c.function.map(|i| &self.functions[i]))
+            .find(|f| f.name.is_none())
+    }
+
     /// The FC 2.0 service a function belongs to.
     pub fn service_of(&self, function: &Function) -> Option<&Service> {
         let index = match function.origin {

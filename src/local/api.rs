@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::pool::Lease;
 use super::serve::Server;
-use super::{fc_request, instance, summary};
+use super::{fc_request, summary};
 use crate::platform::protocol;
 
 /// FC 3.0's error shape for the API's own errors: `{"Code", "Message", "RequestId"}`.
@@ -177,7 +177,7 @@ async fn run(lease: &Lease, event: Bytes, id: &str, qualifier: &str, tail: bool)
     }
     let log = lease.log().await;
     let started = Instant::now();
-    let answer = tokio::time::timeout(settings.timeout(), instance::send(address, request)).await;
+    let answer = tokio::time::timeout(settings.timeout(), lease.send(address, request)).await;
     let duration = started.elapsed();
     let mut outcome = match answer {
         Ok(Ok(answer)) => {

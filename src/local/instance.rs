@@ -24,18 +24,28 @@ pub const MARKER_WAIT: Duration = Duration::from_millis(250);
 /// How long a failed connection waits for the process to be seen exiting.
 const EXIT_GRACE: Duration = Duration::from_millis(500);
 
-/// Everything the function wrote, line by line, with when it was written.
+/// Everything the function wrote, line by line, with when it was written (the last
+/// [`LOG_KEPT`] lines: a server runs for hours).
 #[derive(Debug, Default)]
 pub struct Log {
-    lines: Mutex<Vec<(Instant, String)>>,
+    lines: Mutex<std::collections::VecDeque<(Instant, String)>>,
+    /// Told of every new line, for [`Log::wait_for`].
+    pushed: tokio::sync::Notify,
 }
+
+/// How many lines a [`Log`] keeps: far more than the 4 KB tail FC returns needs.
+const LOG_KEPT: usize = 20_000;
 
 impl Log {
     pub(super) fn push(&self, line: String) {
-        self.lines
-            .lock()
-            .expect("the log lock is never poisoned")
-            .push((Instant::now(), line));
+        {
+            let mut lines = self.lines.lock().expect("the log lock is never poisoned");
+            if lines.len() == LOG_KEPT {
+                lines.pop_front();
+            }
+            lines.push_back((Instant::now(), line));
+        }
+        self.pushed.notify_waiters();
     }
 
     /// The lines written since `since`.
@@ -55,15 +65,27 @@ impl Log {
             .lock()
             .expect("the log lock is never poisoned")
             .iter()
-            .any(|(at, line)| *at >= since && line.contains(text))
+            .rev()
+            .take_while(|(at, _)| *at >= since)
+            .any(|(_, line)| line.contains(text))
     }
 
     /// Waits until a line since `since` contains `text` (a marker the runtime writes), for at
     /// most [`MARKER_WAIT`]: a runtime that writes no markers only costs that much.
     pub async fn wait_for(&self, since: Instant, text: &str) {
-        let deadline = Instant::now() + MARKER_WAIT;
-        while !self.contains_since(since, text) && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(2)).await;
+        let deadline = tokio::time::Instant::now() + MARKER_WAIT;
+        loop {
+            let pushed = self.pushed.notified();
+            tokio::pin!(pushed);
+            // Registered before the lines are read, so a line pushed in between wakes it.
+            pushed.as_mut().enable();
+            if self.contains_since(since, text) {
+                return;
+            }
+            tokio::select! {
+                () = pushed => {}
+                () = tokio::time::sleep_until(deadline) => return,
+            }
         }
     }
 }
@@ -375,22 +397,36 @@ impl Instance {
     }
 }
 
+/// One request on a connection of its own.
 pub async fn send(
     address: SocketAddr,
     request: Request<Full<Bytes>>,
 ) -> std::result::Result<Answer, String> {
-    let stream = tokio::net::TcpStream::connect(address)
-        .await
-        .map_err(|e| e.to_string())?;
-    let _ = stream.set_nodelay(true);
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| e.to_string())?;
-    tokio::spawn(connection);
+    let mut sender = connect(address).await?;
     let response = sender
         .send_request(request)
         .await
         .map_err(|e| e.to_string())?;
+    answer(response).await
+}
+
+type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+
+async fn connect(address: SocketAddr) -> std::result::Result<Sender, String> {
+    let stream = tokio::net::TcpStream::connect(address)
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = stream.set_nodelay(true);
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+async fn answer(
+    response: hyper::Response<hyper::body::Incoming>,
+) -> std::result::Result<Answer, String> {
     let (parts, body) = response.into_parts();
     let body = Limited::new(body, protocol::SYNC_BODY_LIMIT)
         .collect()
@@ -402,6 +438,74 @@ pub async fn send(
         headers: parts.headers,
         body,
     })
+}
+
+/// Keep-alive connections to one instance, as FC's front end keeps them: a request takes an
+/// idle one (or opens one) and gives it back once its answer is read. Opening a connection per
+/// request cost about a third of a trivial invocation through `local start`.
+#[derive(Default)]
+pub struct Connections {
+    idle: Mutex<Vec<Sender>>,
+}
+
+impl Connections {
+    pub async fn send(
+        &self,
+        address: SocketAddr,
+        mut request: Request<Full<Bytes>>,
+    ) -> std::result::Result<Answer, String> {
+        loop {
+            let idle = self
+                .idle
+                .lock()
+                .expect("the connections lock is never poisoned")
+                .pop();
+            let Some(mut sender) = idle else { break };
+            // A connection the function closed is dropped; one that took the request is used.
+            match sender.try_send_request(request).await {
+                Ok(response) => {
+                    let answer = answer(response).await?;
+                    self.keep(sender, &answer);
+                    return Ok(answer);
+                }
+                Err(mut error) => match error.take_message() {
+                    // Never sent: try the next connection.
+                    Some(unsent) => request = unsent,
+                    None => return Err(error.into_error().to_string()),
+                },
+            }
+        }
+        let mut sender = connect(address).await?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        let answer = answer(response).await?;
+        self.keep(sender, &answer);
+        Ok(answer)
+    }
+
+    fn keep(&self, sender: Sender, answer: &Answer) {
+        let closing = answer
+            .headers
+            .get(hyper::header::CONNECTION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        if !closing && !sender.is_closed() {
+            self.idle
+                .lock()
+                .expect("the connections lock is never poisoned")
+                .push(sender);
+        }
+    }
+
+    /// Forgets every connection: the instance they lead to is gone.
+    pub fn clear(&self) {
+        self.idle
+            .lock()
+            .expect("the connections lock is never poisoned")
+            .clear();
+    }
 }
 
 /// A `/proc/PID/status` memory field in MB.

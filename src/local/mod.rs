@@ -55,8 +55,9 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 /// A function packed, unpacked and described, ready to start.
 pub struct Prepared {
     pub code_dir: PathBuf,
-    // Keeps the code folder this run's until the run ends (and removes a private one).
-    _code: Option<CodeDir>,
+    // Keeps the code folder this run's until the run ends (and removes a private one); shared
+    // by the versions of a function that differ only in their settings.
+    code: Option<std::sync::Arc<CodeDir>>,
     pub settings: Settings,
     pub runtime_id: &'static str,
     /// The image to run instead of the unpacked bootstrap (a custom container).
@@ -64,6 +65,34 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// A function whose package is already unpacked in `code_dir` (its `bootstrap` at the root),
+    /// to run with `settings`; the folder is the caller's to keep.
+    pub fn unpacked_in(
+        code_dir: PathBuf,
+        settings: Settings,
+        runtime_id: &'static str,
+    ) -> Prepared {
+        Prepared {
+            code_dir,
+            code: None,
+            settings,
+            runtime_id,
+            container: None,
+        }
+    }
+
+    /// The same code with other settings (a template edit): it shares the code folder, which
+    /// stays until the last of them is dropped.
+    pub fn reconfigured(&self, settings: Settings) -> Prepared {
+        Prepared {
+            code_dir: self.code_dir.clone(),
+            code: self.code.clone(),
+            settings,
+            runtime_id: self.runtime_id,
+            container: self.container.clone(),
+        }
+    }
+
     /// Starts the bootstrap and waits until it listens, then runs the initializer if there is one.
     pub async fn start_instance(&self, ui: &Ui) -> Result<Instance> {
         let port = match self.settings.port {
@@ -157,7 +186,7 @@ fn unpacked(project: &Project, packed: Packed, settings: Settings, ui: &Ui) -> R
     );
     Ok(Prepared {
         code_dir,
-        _code: Some(code),
+        code: Some(std::sync::Arc::new(code)),
         settings,
         runtime_id: packed.built.runtime.id,
         container: None,
@@ -206,7 +235,7 @@ pub fn prepare_container(
     let settings = settings_for(project, function, overrides, ui)?;
     Ok(Prepared {
         code_dir: PathBuf::from(crate::platform::CODE_DIR),
-        _code: None,
+        code: None,
         settings,
         runtime_id: crate::platform::CONTAINER_RUNTIME,
         container: Some(run),
@@ -214,7 +243,7 @@ pub fn prepare_container(
 }
 
 /// How FC would run `function`: its template's settings, or FC's defaults, under `overrides`.
-fn settings_for(
+pub fn settings_for(
     project: &Project,
     function: &Function,
     overrides: &Overrides,

@@ -34,11 +34,15 @@ struct State {
 
 /// One instance's place in the pool; its process starts when a lease first needs it.
 pub(super) struct Slot {
+    /// Its place in the pool: the first instance may take the template's port.
+    index: usize,
     /// Requests running on it now (changed only under the pool's lock when it grows).
     busy: AtomicUsize,
     instance: tokio::sync::Mutex<Option<Instance>>,
     /// The running process's pid (0 when none), for the memory watch and the report line.
     pid: AtomicU32,
+    /// Keep-alive connections to the running process.
+    connections: instance::Connections,
 }
 
 /// The pool was retired between finding it and asking it: ask the current one.
@@ -95,9 +99,11 @@ impl Pool {
             None => {
                 // The permits bound the requests, so a full pool never gets here.
                 let slot = Arc::new(Slot {
+                    index: state.slots.len(),
                     busy: AtomicUsize::new(0),
                     instance: tokio::sync::Mutex::new(None),
                     pid: AtomicU32::new(0),
+                    connections: instance::Connections::default(),
                 });
                 state.slots.push(slot.clone());
                 slot
@@ -178,6 +184,7 @@ impl Pool {
         for slot in slots {
             if let Some(instance) = slot.instance.lock().await.take() {
                 slot.pid.store(0, Ordering::SeqCst);
+                slot.connections.clear();
                 instance.stop().await;
             }
         }
@@ -188,6 +195,7 @@ impl Pool {
 async fn kill(slot: &Slot, ui: &Ui, why: &str) {
     if let Some(instance) = slot.instance.lock().await.take() {
         slot.pid.store(0, Ordering::SeqCst);
+        slot.connections.clear();
         ui.warn(format!("{why}; the bootstrap was killed and starts again"));
         instance.kill().await;
     }
@@ -209,11 +217,14 @@ impl Lease {
             self.pool.ui.warn("the bootstrap exited; starting it again");
             current.take();
             self.slot.pid.store(0, Ordering::SeqCst);
+            self.slot.connections.clear();
         }
         let prepared = &self.pool.prepared;
         let port = match prepared.settings.port {
-            // The template's port when nothing else holds it (another instance may).
-            Some(port) if instance::port_is_free(port) => port,
+            // The first instance takes the template's port, for a bootstrap that listens there
+            // whatever FC_SERVER_PORT says, unless something holds it (the previous version's
+            // instance, another function's): then, like the others, a free one.
+            Some(port) if self.slot.index == 0 && instance::port_is_free(port) => port,
             _ => instance::free_port()?,
         };
         let started = prepared.start_instance_at(port, &self.pool.ui).await?;
@@ -221,6 +232,16 @@ impl Lease {
         self.slot.pid.store(started.local_pid(), Ordering::SeqCst);
         *current = Some(started);
         Ok(address)
+    }
+
+    /// Sends `request` to the instance at `address` (from [`Lease::address`]) on a kept-alive
+    /// connection.
+    pub async fn send(
+        &self,
+        address: SocketAddr,
+        request: hyper::Request<http_body_util::Full<bytes::Bytes>>,
+    ) -> std::result::Result<instance::Answer, String> {
+        self.slot.connections.send(address, request).await
     }
 
     /// Kills this lease's instance, as FC does after a timeout.

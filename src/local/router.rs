@@ -5,7 +5,7 @@
 use crate::platform::protocol;
 
 /// `--route PATH=FUNCTION`: a custom-domain-style route, as FC writes a route's path (`/api/*`
-/// takes `/api` and everything under it, `/*` everything, any other path only itself).
+/// takes every path under `/api/`, `/*` every path, any other path only itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     pub path: String,
@@ -97,7 +97,10 @@ impl Router {
         self.routes.iter().map(|(p, i)| (p.as_str(), *i))
     }
 
-    pub fn target<'p>(&self, path: &'p str) -> Target<'p> {
+    /// Where a request for `path` goes; `host` is its Host header. `<function>.localhost`
+    /// reaches that function's HTTP trigger at any path, as FC 3.0's per-function trigger URL
+    /// (`https://<function>-….fcapp.run/`) does, and needs no DNS: `*.localhost` is loopback.
+    pub fn target<'p>(&self, path: &'p str, host: Option<&str>) -> Target<'p> {
         if let Some(rest) = path.strip_prefix(API_PREFIX) {
             return match rest.strip_prefix("functions/").and_then(|r| {
                 r.strip_suffix("/invocations")
@@ -126,6 +129,12 @@ impl Router {
                 },
             };
         }
+        if let Some(index) = host.and_then(|host| self.by_host(host)) {
+            return Target::Http {
+                index,
+                base_path: String::new(),
+            };
+        }
         let best = self
             .routes
             .iter()
@@ -141,17 +150,24 @@ impl Router {
     }
 }
 
+impl Router {
+    fn by_host(&self, host: &str) -> Option<usize> {
+        let name = host.split(':').next()?.strip_suffix(".localhost")?;
+        self.names
+            .iter()
+            .position(|(function, _, http)| *http && function.eq_ignore_ascii_case(name))
+    }
+}
+
 /// How well a route's path takes `path`, when it does: an exact path beats any prefix, a longer
 /// prefix a shorter one (FC's custom domains match so).
 fn route_rank(pattern: &str, path: &str) -> Option<(bool, usize)> {
     match pattern.strip_suffix("/*") {
-        Some(prefix) => {
-            let under = path == prefix
-                || path
-                    .strip_prefix(prefix)
-                    .is_some_and(|rest| rest.starts_with('/'));
-            under.then_some((false, prefix.len()))
-        }
+        // docs/platform.md#custom-domains: `/login/*` takes `/login/a`, `/login/`, not `/login`.
+        Some(prefix) => path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
+            .then_some((false, prefix.len())),
         None => (pattern == path).then_some((true, pattern.len())),
     }
 }
@@ -180,12 +196,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            router.target("/2023-03-30/functions/events/invocations"),
+            router.target("/2023-03-30/functions/events/invocations", None),
             Target::Invoke { function: "events" }
         );
-        assert_eq!(router.target("/2023-03-30/functions"), Target::OtherApi);
         assert_eq!(
-            router.target("/2016-08-15/proxy/svc/web/users/1"),
+            router.target("/2023-03-30/functions", None),
+            Target::OtherApi
+        );
+        assert_eq!(
+            router.target("/2016-08-15/proxy/svc/web/users/1", None),
             Target::Http {
                 index: 0,
                 base_path: "/2016-08-15/proxy/svc/web/".into()
@@ -197,7 +216,7 @@ mod tests {
             "/2016-08-15/proxy/other/web/",
         ] {
             assert!(
-                matches!(router.target(path), Target::NoTrigger { .. }),
+                matches!(router.target(path, None), Target::NoTrigger { .. }),
                 "{path}"
             );
         }
@@ -205,13 +224,19 @@ mod tests {
             index,
             base_path: String::new(),
         };
-        assert_eq!(router.target("/api"), http(0));
-        assert_eq!(router.target("/api/x/y"), http(0));
-        assert_eq!(router.target("/events/a"), http(1));
-        assert_eq!(router.target("/exact"), http(0));
-        // The only function with an HTTP trigger takes the rest.
-        assert_eq!(router.target("/apix"), http(0));
-        assert_eq!(router.target("/"), http(0));
+        assert_eq!(router.target("/api/", None), http(0));
+        assert_eq!(router.target("/api/x/y", None), http(0));
+        assert_eq!(router.target("/events/a", None), http(1));
+        assert_eq!(router.target("/exact", None), http(0));
+        // The only function with an HTTP trigger takes the rest; `/api/*` is not `/api`.
+        assert_eq!(router.target("/apix", None), http(0));
+        let events = Router::new(&[served("e", false, vec!["/e/*"])], &[]).unwrap();
+        assert_eq!(events.target("/e", None), Target::NotFound);
+        assert!(matches!(
+            events.target("/e/x", None),
+            Target::Http { index: 0, .. }
+        ));
+        assert_eq!(router.target("/", None), http(0));
     }
 
     #[test]
@@ -219,7 +244,7 @@ mod tests {
         let router = Router::new(&[served("web", true, vec![])], &[]).unwrap();
         assert_eq!(router.root(), Some(0));
         assert!(matches!(
-            router.target("/any/thing"),
+            router.target("/any/thing", None),
             Target::Http { index: 0, .. }
         ));
         let router = Router::new(
@@ -231,14 +256,28 @@ mod tests {
             &[],
         )
         .unwrap();
-        assert!(matches!(router.target("/x"), Target::Http { index: 1, .. }));
         assert!(matches!(
-            router.target("/x/y"),
+            router.target("/x", None),
+            Target::Http { index: 1, .. }
+        ));
+        assert!(matches!(
+            router.target("/x/y", None),
             Target::Http { index: 2, .. }
         ));
-        assert!(matches!(router.target("/z"), Target::Http { index: 0, .. }));
-        let two = Router::new(&[served("a", true, vec![]), served("b", true, vec![])], &[]);
-        assert_eq!(two.unwrap().target("/"), Target::NotFound);
+        assert!(matches!(
+            router.target("/z", None),
+            Target::Http { index: 0, .. }
+        ));
+        let two =
+            Router::new(&[served("a", true, vec![]), served("b", true, vec![])], &[]).unwrap();
+        assert_eq!(two.target("/", None), Target::NotFound);
+        // `<function>.localhost[:port]` picks the function, whatever the path.
+        assert!(matches!(
+            two.target("/x", Some("b.localhost:8000")),
+            Target::Http { index: 1, .. }
+        ));
+        assert_eq!(two.target("/", Some("c.localhost")), Target::NotFound);
+        assert_eq!(two.target("/", Some("b.example.com")), Target::NotFound);
         assert_eq!(
             Router::new(
                 &[served("a", true, vec![])],

@@ -140,6 +140,7 @@ impl Generation {
             }
             let http = settings.http.is_some() || self.pools.len() == 1;
             if http {
+                ways.push(format!("http://{name}.localhost:{port}/"));
                 ways.push(format!(
                     "{base}{}/{}/{name}/",
                     crate::platform::protocol::FC2_PROXY_PREFIX,
@@ -157,6 +158,13 @@ impl Generation {
             }
             ui.status("Serving", format!("{name}: {}", ways.join(", ")));
         }
+    }
+}
+
+impl Drop for Generation {
+    fn drop(&mut self) {
+        // The watch holds the pools (and so their instances) until it is stopped.
+        self.memory_watch.abort();
     }
 }
 
@@ -348,7 +356,12 @@ async fn handle(server: &Server, request: Request<Incoming>) -> Response<Full<By
         .map_or("/".to_string(), |p| p.as_str().to_string());
     let generation = server.current().await;
     let path = request.uri().path().to_string();
-    let response = match generation.router.target(&path) {
+    let host = request
+        .headers()
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
+    let response = match generation.router.target(&path, host.as_deref()) {
         Target::Invoke { function } => {
             let function = function.to_string();
             drop(generation);
@@ -377,7 +390,7 @@ async fn handle(server: &Server, request: Request<Incoming>) -> Response<Full<By
             StatusCode::NOT_FOUND,
             "RouteNotFound",
             &format!(
-                "no route takes {path}: several functions are served over HTTP, each at /2016-08-15/proxy/<service>/<function>/, at the template's custom-domain routes, or at a --route PATH=FUNCTION"
+                "no route takes {path}: several functions are served over HTTP, each at http://<function>.localhost:PORT/, at /2016-08-15/proxy/<service>/<function>/, at the template's custom-domain routes, or at a --route PATH=FUNCTION"
             ),
             &id,
         ),

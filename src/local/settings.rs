@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::deployment::{
-    self, ComponentKind, Deployment, Field, Function, Layout, TemplateError, TriggerConfig,
-    TriggerKind, Value,
+    self, Deployment, Field, Function, TemplateError, TriggerConfig, TriggerKind, Value,
 };
 use crate::error::Result;
 use crate::platform;
@@ -95,7 +94,7 @@ pub fn load(function: &crate::project::Function, path: &Path) -> Result<Option<S
         }
         .into());
     };
-    let Some(found) = find(deployment, &function.name) else {
+    let Some(found) = deployment.function_deployed_as(&function.name) else {
         return Ok(None);
     };
     let mut settings = Settings::defaults(function);
@@ -236,23 +235,6 @@ fn domain_routes(
         }
     }
     Ok(routes)
-}
-
-/// The function a bin runs as: by FC function name, or (fc3 props without `functionName`) by
-/// its resource's name, as the deploy tool names it then.
-fn find<'d>(deployment: &'d Deployment, name: &str) -> Option<&'d Function> {
-    if let Some(function) = deployment.function(name) {
-        return Some(function);
-    }
-    let Layout::Devs(layout) = &deployment.layout else {
-        return None;
-    };
-    layout
-        .components
-        .iter()
-        .filter(|c| c.name == name && c.kind == ComponentKind::Fc3)
-        .filter_map(|c| c.function.map(|i| &deployment.functions[i]))
-        .find(|f| f.name.is_none())
 }
 
 /// Reads settings out of the model: a literal is used, a computed value is noted and left to

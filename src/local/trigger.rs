@@ -9,7 +9,6 @@ use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 
 use super::fc_request;
-use super::instance;
 use super::serve::{Server, json_error};
 use crate::platform::protocol;
 
@@ -76,7 +75,11 @@ pub(super) async fn forward(
     // docs/platform.md#the-http-protocol: clients may not send x-fc-* headers; FC's own replace
     // them. The Host header is the client's, as FC passes it on.
     for (name, value) in &parts.headers {
-        if name.as_str().starts_with("x-fc-") {
+        // The client's connection is not the function's (hop-by-hop headers stay here).
+        if name.as_str().starts_with("x-fc-")
+            || name == hyper::header::CONNECTION
+            || name.as_str() == "keep-alive"
+        {
             continue;
         }
         if name == hyper::header::HOST {
@@ -97,7 +100,7 @@ pub(super) async fn forward(
         }
     };
     let timeout = settings.timeout();
-    let answer = match tokio::time::timeout(timeout, instance::send(address, forwarded)).await {
+    let answer = match tokio::time::timeout(timeout, lease.send(address, forwarded)).await {
         Ok(Ok(answer)) => answer,
         Ok(Err(reason)) => {
             return json_error(StatusCode::BAD_GATEWAY, "FunctionCrashed", &reason, id);

@@ -1017,15 +1017,13 @@ mod tests {
     }
 
     fn prepared(version: &str) -> Prepared {
-        Prepared {
-            code_dir: PathBuf::from("/code"),
-            _code: None,
-            settings: super::super::settings::Settings::defaults(
-                &super::super::settings::tests::function(version),
-            ),
-            runtime_id: "custom",
-            container: None,
-        }
+        Prepared::unpacked_in(
+            PathBuf::from("/code"),
+            super::super::settings::Settings::defaults(&super::super::settings::tests::function(
+                version,
+            )),
+            "custom",
+        )
     }
 
     /// A rebuild that reads `src/main.rs`: it fails while the file says `broken`, and names

@@ -202,33 +202,16 @@ pub fn source_date_epoch() -> Result<Option<i64>> {
     }
 }
 
-/// A Unix time as a calendar date and time of day in UTC: (year, month, day, hour, minute,
-/// second). Civil-from-days (proleptic Gregorian), as in Howard Hinnant's date algorithms.
-pub fn civil_time(seconds: i64) -> (i64, u32, u32, u32, u32, u32) {
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        month as u32,
-        day as u32,
-        (secs / 3600) as u32,
-        (secs / 60 % 60) as u32,
-        (secs % 60) as u32,
-    )
-}
-
 /// A Unix time as a zip (DOS) timestamp, clamped to the range zip can store.
 fn dos_time(seconds: i64) -> DosTime {
-    let (year, month, day, hour, minute, second) = civil_time(seconds);
+    let crate::calendar::Utc {
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+    } = crate::calendar::Utc::from_unix(seconds);
     if year < 1980 {
         return DosTime::EPOCH;
     }

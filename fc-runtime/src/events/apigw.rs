@@ -78,4 +78,18 @@ mod tests {
         .unwrap();
         assert_eq!(plain.body_bytes().unwrap(), b"x");
     }
+
+    #[test]
+    fn reads_a_get_with_a_boolean_flag_and_an_empty_body() {
+        let event: ApiGatewayEvent = serde_json::from_str(fixture!("apigw-get.json")).unwrap();
+        assert_eq!(event.http_method, "GET");
+        assert!(!event.is_base64_encoded);
+        assert_eq!(event.body_bytes().unwrap(), b"");
+        assert_eq!(event.query_parameters["q"], "fc runtime");
+        assert!(event.path_parameters.is_empty());
+        assert_eq!(
+            event.header("x-ca-request-id"),
+            Some("7A1C3E5B-9D2F-4B6A-8C0E-1F3A5B7C9D2E")
+        );
+    }
 }

@@ -53,13 +53,13 @@ pub struct CdnRecord {
     #[serde(default)]
     pub trace_id: String,
     /// The domain the event is about.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::null_default")]
     pub resource: CdnResource,
     /// The event's details.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::null_default")]
     pub event_parameter: CdnEventParameter,
     /// The account.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::null_default")]
     pub user_identity: CdnUserIdentity,
 }
 
@@ -92,7 +92,11 @@ pub struct CdnEventParameter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The paths refreshed or pushed (objects refreshed, pushed).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub object_path: Vec<String>,
     /// `File` or `Directory` (objects refreshed, pushed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,6 +181,22 @@ mod tests {
         assert_eq!(
             started.events[0].event_parameter.status.as_deref(),
             Some("online")
+        );
+    }
+
+    #[test]
+    fn null_parts_read_as_empty() {
+        let event: CdnEvent = serde_json::from_str(
+            r#"{"events":[{"eventName":"CdnDomainDeleted","resource":null,
+                "eventParameter":{"domain":"example.com","objectPath":null},"userIdentity":null}]}"#,
+        )
+        .unwrap();
+        let record = &event.events[0];
+        assert_eq!(record.resource, CdnResource::default());
+        assert!(record.event_parameter.object_path.is_empty());
+        assert_eq!(
+            record.event_parameter.domain.as_deref(),
+            Some("example.com")
         );
     }
 }

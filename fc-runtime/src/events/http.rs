@@ -50,7 +50,7 @@ pub struct HttpTriggerEvent {
     #[serde(default, deserialize_with = "lenient::string_map")]
     pub query_parameters: BTreeMap<String, String>,
     /// Facts about the request and the trigger.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::null_default")]
     pub request_context: HttpRequestContext,
 }
 
@@ -83,7 +83,7 @@ pub struct HttpRequestContext {
     #[serde(default)]
     pub domain_prefix: String,
     /// The request line and client.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::null_default")]
     pub http: HttpDescription,
     /// FC's id of the request.
     #[serde(default)]

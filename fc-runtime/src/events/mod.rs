@@ -11,7 +11,7 @@
 //! | Tablestore (CBOR) | [`tablestore::TablestoreEvent`] | `TablestoreEvent` |
 //! | HTTP trigger of an event function (FC 3.0) | [`http::HttpTriggerEvent`] | `Json<HttpTriggerEvent>` |
 //! | API Gateway | [`apigw::ApiGatewayEvent`] | `Json<ApiGatewayEvent>` |
-//! | EventBridge and the triggers behind it (OSS, MNS queue, RocketMQ, Kafka, RabbitMQ, DTS) | [`eventbridge::CloudEvent<T>`] | `Json<CloudEvent<OssData>>`, `Json<Vec<CloudEvent<KafkaData>>>`, … |
+//! | EventBridge and the triggers behind it (OSS, MNS queue, RocketMQ, Kafka, RabbitMQ, DTS, SLS event streams) | [`eventbridge::CloudEvent<T>`], [`eventbridge::Batch<T>`] | `Json<CloudEvent<OssData>>`, `Json<Batch<KafkaData>>`, … |
 //!
 //! ```
 //! use fc_runtime::Json;
@@ -49,21 +49,48 @@
 //!   (<https://github.com/devsapp/fc-event>, `event-template/`;
 //!   <https://github.com/devsapp/fc3>, `src/subCommands/trigger-template/event-template/`),
 //!   which Serverless Devs hands to `s local invoke`, and a request captured there (an HTTP
-//!   trigger event with `requestContext.triggerId`).
+//!   trigger event with `requestContext.triggerId`, `__tests__/e2e/trigger/http/evt.json`);
+//! - Alibaba's Go runtime SDK, whose event types come with the events its triggers deliver
+//!   (<https://github.com/aliyun/fc-runtime-go-sdk>, `events/README_*.md`): among them a
+//!   Kafka trigger's batch delivered as an array of JSON *strings*, each a CloudEvent;
+//! - the trigger samples of `awesome-fc/code-example`
+//!   (<https://github.com/awesome-fc/code-example>, `quick-start-sample-codes/*/src/event*.json`):
+//!   an MNS queue event alone with a base64 body, Kafka events without a key, a RabbitMQ text
+//!   body, an OSS `PostObject`, a custom event without `specversion`;
+//! - Alibaba's Java and .NET event libraries (<https://github.com/aliyun/fc-java-libs>,
+//!   `fc-java-events/…/OSSEvent.java` and `ApiGatewayRequestEvent.java`;
+//!   <https://github.com/aliyun/fc-dotnet-libs>, `Aliyun.Serverless.Events/OSSEvent.cs`):
+//!   OSS objects' `position`, `readFrom`, `readTo` and the whole `objectMeta`;
+//! - EventBridge's samples of its RocketMQ and Simple Log Service event sources
+//!   (<https://help.aliyun.com/document_detail/191238.html>,
+//!   <https://www.alibabacloud.com/help/en/eventbridge/user-guide/create-a-custom-event-source-of-the-log-service-type>),
+//!   and FC's `DeliveryOption.eventSchema`, whose *RawData* delivers the `data` of each event
+//!   without its envelope
+//!   (<https://www.alibabacloud.com/help/en/functioncompute/api-fc-2023-03-30-struct-deliveryoption>).
 //!
 //! The samples are in `tests/fixtures/events/` of this crate, and its tests read every one of
 //! them: the documentation's samples as published (`oss.json`, `timer.json`, `sls.json`,
 //! `mns-*.json`, `cdn*.json`, `tablestore.json` and its CBOR encoding, `http.json`,
-//! `eventbridge-*.json`, whose message-queue batches keep one event each), and samples
+//! `eventbridge-{oss,mns-queue,rocketmq,rabbitmq,kafka,dts}.json`, whose message-queue
+//! batches keep one event each), and samples
 //! written here for what the documentation only describes: `apigw.json` (the documented
 //! fields with values; the documentation shows a template), `oss-encoded-key.json` (a key
 //! with escapes, as OSS sends non-ASCII keys) and `http-api-invoke.json` (a binary body and a
-//! trigger id).
+//! trigger id). The samples of public projects are rewritten with values of their own, in each
+//! sample's exact shape (its fields, their JSON types, its escapes): `oss-post-object.json`,
+//! `oss-append-object.json` (every field the Java library names),
+//! `eventbridge-mns-queue-event.json` (one event, not a batch; a base64 body),
+//! `eventbridge-kafka-strings.json` (the batch as JSON strings, written the way Java's Gson
+//! escapes them), `eventbridge-rabbitmq-text.json`, `eventbridge-rocketmq-event.json`,
+//! `eventbridge-sls.json`, `eventbridge-custom.json`, `eventbridge-kafka-rawdata.json` (the
+//! RawData format) and `apigw-get.json`.
 //!
 //! Fields keep FC's names (`eventName`, `TopicOwner`, …) in their serde renames and Rust names
 //! in snake case. Unknown fields are ignored, fields the documentation does not promise are
 //! `Option`, and where the documentation's tables and its samples disagree on a type (CDN's
-//! times are "String" in the tables and numbers in the samples), both are accepted.
+//! times are "String" in the tables and numbers in the samples), both are accepted. A `null`
+//! where an object, a list or a map belongs reads as empty; message bodies that a source may
+//! hand over parsed (RocketMQ, MNS queues) keep their JSON text.
 
 pub mod apigw;
 pub mod cdn;
@@ -201,6 +228,26 @@ pub(crate) mod lenient {
         deserializer.deserialize_any(Boolean)
     }
 
+    /// Text, where a source may also send other JSON (a message body that was JSON, parsed):
+    /// a string is itself, `null` is empty, anything else is its JSON text.
+    pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+        let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
+        Ok(match value {
+            serde_json::Value::String(text) => text,
+            other => value_text(&other),
+        })
+    }
+
+    /// A value whose `null` means its default (an empty object or list).
+    pub(crate) fn null_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Default + serde::Deserialize<'de>,
+    {
+        let value: Option<T> = serde::Deserialize::deserialize(deserializer)?;
+        Ok(value.unwrap_or_default())
+    }
+
     /// A JSON object of strings, where FC may also send `null` for none; values that are not
     /// strings (numbers, booleans) are kept as their JSON text.
     pub(crate) fn string_map<'de, D: Deserializer<'de>>(
@@ -223,6 +270,15 @@ pub(crate) mod lenient {
     }
 }
 
+/// A JSON value as text: a string is itself, `null` is empty, anything else is its JSON.
+pub(crate) fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 /// A body that arrives base64-encoded could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyError(String);
@@ -242,7 +298,13 @@ pub(crate) fn body_bytes(body: Option<&str>, base64: bool) -> Result<Vec<u8>, Bo
     if !base64 {
         return Ok(body.as_bytes().to_vec());
     }
-    base64::engine::general_purpose::STANDARD
+    // Padding is optional: bodies whose sender dropped the trailing `=` decode too.
+    const ENGINE: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    ENGINE
         .decode(body.trim())
         .map_err(|error| BodyError(format!("the body is not valid base64: {error}")))
 }
@@ -351,5 +413,57 @@ mod tests {
         assert_eq!(percent_decode("a%20b/%E4%BD%A0.png"), "a b/你.png");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("a+b%2"), "a+b%2");
+    }
+
+    /// Every sample in `tests/fixtures/events/` reads as the type of its trigger, the way a
+    /// handler's argument reads it; a sample added without a type here fails.
+    #[test]
+    fn every_fixture_reads_as_its_type() {
+        use crate::handler::FromEvent;
+        use bytes::Bytes;
+
+        fn json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<(), String> {
+            serde_json::from_slice::<T>(bytes)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
+        fn event<T: FromEvent>(bytes: &[u8]) -> Result<(), String> {
+            T::from_event(Bytes::copy_from_slice(bytes))
+                .map(drop)
+                .map_err(|e| e.message().to_owned())
+        }
+
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events");
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert!(names.len() >= 30, "{names:?}");
+        for name in names {
+            let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
+            use eventbridge::*;
+            let read = match name.as_str() {
+                n if n.starts_with("oss") => json::<oss::OssEvent>(&bytes),
+                "timer.json" => json::<timer::TimerEvent>(&bytes),
+                "sls.json" => json::<sls::SlsEvent>(&bytes),
+                n if n.starts_with("mns") => event::<mns::MnsTopicEvent>(&bytes),
+                n if n.starts_with("cdn") => json::<cdn::CdnEvent>(&bytes),
+                n if n.starts_with("tablestore") => event::<tablestore::TablestoreEvent>(&bytes),
+                n if n.starts_with("http") => json::<http::HttpTriggerEvent>(&bytes),
+                n if n.starts_with("apigw") => json::<apigw::ApiGatewayEvent>(&bytes),
+                "eventbridge-oss.json" => json::<CloudEvent<OssData>>(&bytes),
+                "eventbridge-custom.json" => json::<CloudEvent>(&bytes),
+                "eventbridge-kafka-rawdata.json" => json::<Vec<KafkaData>>(&bytes),
+                n if n.starts_with("eventbridge-kafka") => json::<Batch<KafkaData>>(&bytes),
+                n if n.starts_with("eventbridge-mns") => json::<Batch<MnsQueueData>>(&bytes),
+                n if n.starts_with("eventbridge-rocketmq") => json::<Batch<RocketMqData>>(&bytes),
+                n if n.starts_with("eventbridge-rabbitmq") => json::<Batch<RabbitMqData>>(&bytes),
+                n if n.starts_with("eventbridge-dts") => json::<Batch<DtsData>>(&bytes),
+                n if n.starts_with("eventbridge-sls") => json::<Batch<SlsData>>(&bytes),
+                other => panic!("{other}: a fixture no test reads as its type; add it here"),
+            };
+            read.unwrap_or_else(|error| panic!("{name}: {error}"));
+        }
     }
 }

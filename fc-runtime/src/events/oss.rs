@@ -33,6 +33,7 @@ pub struct OssEvent {
 #[serde(rename_all = "camelCase")]
 pub struct OssRecord {
     /// The event type, such as `ObjectCreated:PutObject` or `ObjectRemoved:DeleteObject`.
+    #[serde(default)]
     pub event_name: String,
     /// Always `acs:oss`.
     #[serde(default)]
@@ -43,7 +44,9 @@ pub struct OssRecord {
     /// The version of the event format, `1.0`.
     #[serde(default)]
     pub event_version: String,
-    /// The bucket and object.
+    /// The bucket and object (empty parts when an event, such as one about the bucket itself
+    /// through EventBridge, leaves them out).
+    #[serde(default, deserialize_with = "lenient::null_default")]
     pub oss: Oss,
     /// The bucket's region, such as `cn-hangzhou`.
     #[serde(default)]
@@ -64,8 +67,10 @@ pub struct OssRecord {
 #[serde(rename_all = "camelCase")]
 pub struct Oss {
     /// The bucket.
+    #[serde(default, deserialize_with = "lenient::null_default")]
     pub bucket: Bucket,
     /// The object.
+    #[serde(default, deserialize_with = "lenient::null_default")]
     pub object: Object,
     /// The version of the OSS schema, `1.0`.
     #[serde(default)]
@@ -80,6 +85,7 @@ pub struct Oss {
 #[serde(rename_all = "camelCase")]
 pub struct Bucket {
     /// Its name.
+    #[serde(default)]
     pub name: String,
     /// `acs:oss:<region>:<account>:<bucket>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,6 +103,7 @@ pub struct Bucket {
 #[serde(rename_all = "camelCase")]
 pub struct Object {
     /// The object's key as OSS sends it: URL-encoded. [`Object::decoded_key`] decodes it.
+    #[serde(default)]
     pub key: String,
     /// Size in bytes.
     #[serde(
@@ -118,6 +125,27 @@ pub struct Object {
     /// Its type and user metadata, when OSS sends them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_meta: Option<ObjectMeta>,
+    /// Where an `AppendObject` wrote, the object's length before it.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub position: Option<i64>,
+    /// The first byte a ranged download read (`ObjectDownloaded` events).
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub read_from: Option<i64>,
+    /// The last byte it read.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub read_to: Option<i64>,
 }
 
 impl Object {
@@ -143,6 +171,31 @@ pub struct ObjectMeta {
     /// `x-oss-meta-*` user metadata.
     #[serde(default, deserialize_with = "lenient::string_map")]
     pub user_meta: BTreeMap<String, String>,
+    /// Metadata that OSS keeps across operations (`x-oss-persistent-headers`).
+    #[serde(
+        default,
+        deserialize_with = "lenient::string_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub persistent_meta: BTreeMap<String, String>,
+    /// Its `Cache-Control`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<String>,
+    /// Its `Content-Encoding`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_encoding: Option<String>,
+    /// Its `Content-Disposition`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_disposition: Option<String>,
+    /// Its `Expires`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Its `Content-Language`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_language: Option<String>,
+    /// Its `Access-Control-Allow-Origin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_control_allow_origin: Option<String>,
 }
 
 /// The `requestParameters` of a notification.
@@ -223,5 +276,61 @@ mod tests {
         .unwrap();
         let object = &event.events[0].oss.object;
         assert_eq!((object.size, object.delta_size), (Some(7), Some(-7)));
+    }
+
+    #[test]
+    fn reads_a_post_object_sample_with_an_escaped_plus() {
+        let event: OssEvent = serde_json::from_str(fixture!("oss-post-object.json")).unwrap();
+        let record = &event.events[0];
+        assert_eq!(record.event_name, "ObjectCreated:PostObject");
+        let object = &record.oss.object;
+        assert_eq!(object.key, "inbox/scan%2B1.jpg");
+        // `%2B` is a plus in the key; a literal `+` stays a plus (keys are not form-encoded).
+        assert_eq!(object.decoded_key(), "inbox/scan+1.jpg");
+        assert_eq!((object.size, object.delta_size), (Some(48_213), Some(0)));
+        let meta = object.object_meta.as_ref().unwrap();
+        assert_eq!(meta.mime_type.as_deref(), Some("image/jpeg"));
+        assert!(meta.user_meta.is_empty());
+        assert_eq!(record.oss.bucket.virtual_bucket.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn an_event_without_an_object_or_with_nulls_still_reads() {
+        // EventBridge routes OSS events about buckets too; they name no object.
+        let record: OssRecord = serde_json::from_str(
+            r#"{"eventName":"BucketCreated","region":"cn-hangzhou","oss":{"bucket":{"name":"b"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(record.oss.bucket.name, "b");
+        assert_eq!(record.oss.object, Object::default());
+        let record: OssRecord =
+            serde_json::from_str(r#"{"eventName":"x","oss":{"bucket":null,"object":null}}"#)
+                .unwrap();
+        assert_eq!(record.oss, Oss::default());
+    }
+
+    #[test]
+    fn reads_an_append_with_its_position_and_full_metadata() {
+        let event: OssEvent = serde_json::from_str(fixture!("oss-append-object.json")).unwrap();
+        let object = &event.events[0].oss.object;
+        assert_eq!(event.events[0].event_name, "ObjectCreated:AppendObject");
+        assert_eq!((object.position, object.size), (Some(1_024), Some(1_536)));
+        assert_eq!(object.delta_size, Some(512));
+        let meta = object.object_meta.as_ref().unwrap();
+        assert_eq!(meta.mime_type.as_deref(), Some("text/plain"));
+        assert_eq!(meta.cache_control.as_deref(), Some("no-cache"));
+        assert_eq!(meta.content_encoding.as_deref(), Some("utf-8"));
+        assert_eq!(meta.content_disposition.as_deref(), Some("inline"));
+        assert_eq!(
+            meta.expires.as_deref(),
+            Some("Wed, 21 Oct 2026 07:28:00 GMT")
+        );
+        assert_eq!(meta.content_language.as_deref(), Some("zh-CN"));
+        assert_eq!(meta.access_control_allow_origin.as_deref(), Some("*"));
+        assert_eq!(meta.user_meta["x-oss-meta-source"], "agent-7");
+        assert_eq!(meta.persistent_meta["retention"], "30d");
+        let download: Object =
+            serde_json::from_str(r#"{"key":"k","readFrom":0,"readTo":"99"}"#).unwrap();
+        assert_eq!((download.read_from, download.read_to), (Some(0), Some(99)));
     }
 }

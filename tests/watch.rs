@@ -133,10 +133,16 @@ impl Watching {
             .current_dir(dir);
         let process = ProcessGuard::spawn(command, libc::SIGINT);
         let port = listening_port(&process, LIMIT);
-        process
+        let watching = process
             .stderr
             .wait_for(LIMIT, |line| line.contains("for changes"))
             .unwrap_or_else(|| panic!("local start did not watch:\n{}", process.stderr.text()));
+        // The path dependencies cargo metadata names are watched too: here fc-runtime, which
+        // `cargo fc new` patches in from cargo fc's data folder.
+        assert!(
+            watching.contains("fc-runtime"),
+            "path dependencies not watched: {watching}"
+        );
         Watching { process, port }
     }
 

@@ -243,7 +243,7 @@ impl Clients {
 #[test]
 fn saves_serve_new_code_a_broken_build_keeps_the_old_and_template_edits_need_no_build() {
     let Some(project) = Crate::get() else { return };
-    let server = Watching::start(&project.dir);
+    let mut server = Watching::start(&project.dir);
     assert_eq!(server.get(), "one none");
     // Clients call all along: requests that arrive during a rebuild wait for it, and those in
     // flight when the new version takes over finish on the old one. None fails.
@@ -312,5 +312,19 @@ fn saves_serve_new_code_a_broken_build_keeps_the_old_and_template_edits_need_no_
         "{} of {} requests failed during the rebuilds: {failures:?}",
         failures.len(),
         answered + failures.len()
+    );
+
+    // Ctrl-C stops the server, its instances and the watching, as a success.
+    server.process.signal(libc::SIGINT);
+    let status = server.process.wait(LIMIT).unwrap_or_else(|| {
+        panic!(
+            "still running after Ctrl-C:\n{}",
+            server.process.stderr.text()
+        )
+    });
+    assert!(
+        status.success(),
+        "{status:?}:\n{}",
+        server.process.stderr.text()
     );
 }

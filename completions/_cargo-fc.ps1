@@ -259,6 +259,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-fc' -ScriptBlock {
             [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Skip checking the executables against the runtime (the package may then fail to start on FC)')
             [CompletionResult]::new('--no-build', '--no-build', [CompletionResultType]::ParameterName, 'Run the package the last `cargo fc pack` left instead of building and packing first')
             [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Run the function as a custom container: its image (`pack --container`) in the Docker engine')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Rebuild on every save to the package or its path dependencies and serve the new code once it builds (a failed build keeps the previous version); template edits apply without a build. `.gitignore` and `.fcignore` say what does not count')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Use verbose output (-vv also makes cargo verbose)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and results')

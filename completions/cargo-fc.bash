@@ -1271,7 +1271,7 @@ _cargo__fc() {
             return 0
             ;;
         cargo__fc__subcmd__fc__subcmd__local__subcmd__start)
-            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --port --concurrency --route --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
+            opts="-r -F -j -v -q -p -h -V --runtime --builder --image --profile --release --debug --target-dir --features --all-features --no-default-features --locked --offline --frozen --jobs --no-verify --no-build --function --timeout --memory --env --container --container-image --port --concurrency --route --watch --verbose --quiet --color --manifest-path --package --bin --message-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

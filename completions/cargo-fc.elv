@@ -249,6 +249,7 @@ set edit:completion:arg-completer[cargo-fc] = {|@words|
             cand --no-verify 'Skip checking the executables against the runtime (the package may then fail to start on FC)'
             cand --no-build 'Run the package the last `cargo fc pack` left instead of building and packing first'
             cand --container 'Run the function as a custom container: its image (`pack --container`) in the Docker engine'
+            cand --watch 'Rebuild on every save to the package or its path dependencies and serve the new code once it builds (a failed build keeps the previous version); template edits apply without a build. `.gitignore` and `.fcignore` say what does not count'
             cand -v 'Use verbose output (-vv also makes cargo verbose)'
             cand --verbose 'Use verbose output (-vv also makes cargo verbose)'
             cand -q 'Print only errors and results'

@@ -321,6 +321,9 @@ pub struct LocalStartArgs {
     /// Route requests whose path matches PATH to FUNCTION, as a custom domain's route (`/api/*`: every path under /api/); over the template's custom-domain routes (repeatable).
     #[arg(long = "route", value_name = "PATH=FUNCTION")]
     pub routes: Vec<String>,
+    /// Rebuild on every save to the package or its path dependencies and serve the new code once it builds (a failed build keeps the previous version); template edits apply without a build. `.gitignore` and `.fcignore` say what does not count.
+    #[arg(long, conflicts_with = "container")]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -61,6 +61,17 @@ pub fn build(project: &Project, options: &BuildOptions, ui: &Ui) -> Result<Vec<V
 
 /// Builds (unless reusing the last build), verifies and packs every function of `project`.
 pub fn pack(project: &Project, options: &Options, ui: &Ui) -> Result<Vec<Packed>> {
+    pack_for(pack::Purpose::Ship, project, options, ui)
+}
+
+/// [`pack`] for `purpose`: a package to run on this machine only goes to
+/// `<target-dir>/fc/local/<bin>.zip`, beside its code folder, and leaves the one to ship as it is.
+pub fn pack_for(
+    purpose: pack::Purpose,
+    project: &Project,
+    options: &Options,
+    ui: &Ui,
+) -> Result<Vec<Packed>> {
     if options.output.is_some() && project.functions.len() > 1 {
         return Err(ProjectError::OutputForSeveral {
             functions: project.functions.len(),
@@ -74,11 +85,15 @@ pub fn pack(project: &Project, options: &Options, ui: &Ui) -> Result<Vec<Packed>
     let mut packed = Vec::new();
     for ((item, glibc), assets) in built.into_iter().zip(verdicts).zip(&assets) {
         interrupt::check()?;
-        let output: PathBuf = match &options.output {
-            Some(path) => std::path::absolute(path).map_err(io("resolve", path))?,
-            None => project.zip_path(&item.function),
+        let output: PathBuf = match (&options.output, purpose) {
+            (Some(path), _) => std::path::absolute(path).map_err(io("resolve", path))?,
+            (None, pack::Purpose::Ship) => project.zip_path(&item.function),
+            (None, pack::Purpose::Local) => project
+                .fc_dir()
+                .join("local")
+                .join(format!("{}.zip", item.function.bin)),
         };
-        let package = pack::write_zip(&item.bootstrap, assets, &output, ui)?;
+        let package = pack::write_zip_for(purpose, &item.bootstrap, assets, &output, ui)?;
         ui.status(
             "Packed",
             format!(
@@ -89,7 +104,7 @@ pub fn pack(project: &Project, options: &Options, ui: &Ui) -> Result<Vec<Packed>
                 package.sha256
             ),
         );
-        if package.size > platform::INLINE_CODE_LIMIT {
+        if purpose == pack::Purpose::Ship && package.size > platform::INLINE_CODE_LIMIT {
             ui.warn(format!(
                 "{} is {}, over the {} FC accepts through a direct API upload: deploy it through OSS (Serverless Devs and Fun do this for you)",
                 package.path.display(),

@@ -57,6 +57,23 @@ pub fn run(global: &GlobalArgs, args: &LocalArgs, ui: &Ui) -> Result<()> {
                 concurrency: usize::from(start.concurrency),
                 routes,
             };
+            if start.watch {
+                let common = &start.common;
+                let pipeline = crate::pipeline::Options {
+                    build: super::build_args_options(&common.build),
+                    reuse_build: common.no_build,
+                    output: None,
+                    includes: Vec::new(),
+                };
+                return local::watch::start(
+                    super::selection(global, Some(&common.build.flags)),
+                    common.function.clone(),
+                    pipeline,
+                    overrides(common)?,
+                    options,
+                    ui,
+                );
+            }
             // One function when it is named (or run as a container); else every function.
             let functions = if start.common.function.is_some() || start.common.container {
                 vec![prepare(global, &start.common, ui)?]

@@ -12,6 +12,7 @@ mod router;
 mod serve;
 pub mod settings;
 mod trigger;
+pub mod watch;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;

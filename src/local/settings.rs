@@ -276,12 +276,13 @@ impl Read<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::platform::Runtime;
     use crate::project::{FcConfig, FunctionNames};
 
-    fn function(name: &str) -> crate::project::Function {
+    /// A function of bin `name` with the default configuration (the watch tests use it too).
+    pub(crate) fn function(name: &str) -> crate::project::Function {
         crate::project::Function {
             package: name.into(),
             package_id: name.into(),

@@ -228,9 +228,32 @@ fn dos_time(seconds: i64) -> DosTime {
     )
 }
 
+/// What a package is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Purpose {
+    /// To ship: deflated where that pays, on disk before it counts as written.
+    #[default]
+    Ship,
+    /// To run on this machine only (`local start --watch` rebuilds it on every save): the same
+    /// entries, modes and limits, stored rather than deflated and not synced to disk, so that a
+    /// save does not wait for compressing a debug bootstrap of tens of megabytes.
+    Local,
+}
+
 /// Writes `bootstrap` and `assets` to `output`, replacing any previous file only once the new one
 /// is complete.
 pub fn write_zip(bootstrap: &Path, assets: &[Entry], output: &Path, ui: &Ui) -> Result<Package> {
+    write_zip_for(Purpose::Ship, bootstrap, assets, output, ui)
+}
+
+/// [`write_zip`] for `purpose`.
+pub fn write_zip_for(
+    purpose: Purpose,
+    bootstrap: &Path,
+    assets: &[Entry],
+    output: &Path,
+    ui: &Ui,
+) -> Result<Package> {
     let bootstrap_size = std::fs::metadata(bootstrap)
         .map_err(io("read", bootstrap))?
         .len();
@@ -257,11 +280,13 @@ pub fn write_zip(bootstrap: &Path, assets: &[Entry], output: &Path, ui: &Ui) -> 
     }
     let jobs = compress::plan(&entries, |index| {
         interrupt::check()?;
-        Ok(if compress::file_looks_compressible(&entries[index])? {
-            Method::Deflated
-        } else {
-            Method::Stored
-        })
+        Ok(
+            if purpose == Purpose::Ship && compress::file_looks_compressible(&entries[index])? {
+                Method::Deflated
+            } else {
+                Method::Stored
+            },
+        )
     })?;
     refuse_when_surely_too_large(&entries, &jobs, output)?;
 
@@ -296,10 +321,12 @@ pub fn write_zip(bootstrap: &Path, assets: &[Entry], output: &Path, ui: &Ui) -> 
             .set_permissions(std::fs::Permissions::from_mode(0o644))
             .map_err(io("set the mode of", partial.path()))?;
         let sha256 = sha256_of(partial.as_file(), partial.path())?;
-        partial
-            .as_file()
-            .sync_all()
-            .map_err(io("write", partial.path()))?;
+        if purpose == Purpose::Ship {
+            partial
+                .as_file()
+                .sync_all()
+                .map_err(io("write", partial.path()))?;
+        }
         interrupt::check()?;
         Ok((size, sha256))
     });

@@ -607,18 +607,7 @@ impl LocalStart {
             .args(args)
             .current_dir(&fixture.dir);
         let process = ProcessGuard::spawn(command, libc::SIGINT);
-        let listening = process
-            .stderr
-            .wait_for(Duration::from_secs(120), |line| {
-                line.contains("Listening on http://127.0.0.1:")
-            })
-            .unwrap_or_else(|| panic!("local start did not listen:\n{}", process.stderr.text()));
-        let port = listening
-            .split("http://127.0.0.1:")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|port| port.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {listening:?}"));
+        let port = listening_port(&process, Duration::from_secs(120));
         LocalStart { process, port }
     }
 
@@ -656,4 +645,20 @@ impl LocalStart {
             })
             .unwrap_or_else(|| panic!("no request line for {id}:\n{}", self.process.stderr.text()))
     }
+}
+
+/// The port `cargo fc local start` (`process`) says it listens on, once it does.
+pub fn listening_port(process: &ProcessGuard, limit: Duration) -> u16 {
+    let listening = process
+        .stderr
+        .wait_for(limit, |line| {
+            line.contains("Listening on http://127.0.0.1:")
+        })
+        .unwrap_or_else(|| panic!("local start did not listen:\n{}", process.stderr.text()));
+    listening
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {listening:?}"))
 }

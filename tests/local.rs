@@ -42,6 +42,28 @@ fn summary(output: &Output) -> (String, String) {
 }
 
 #[test]
+fn a_template_port_held_by_another_program_does_not_get_the_invocation() {
+    let Some(fixture) = fixture() else { return };
+    let _lock = fixture.local_lock();
+    // The template says CAPort 9000. A program that listens there and never answers must not be
+    // sent the event: the bootstrap gets another port, and the user is told.
+    let squatter = std::net::TcpListener::bind(("0.0.0.0", 9000)).ok();
+    let output = invoke(fixture, PACKAGE, &["--data", r#"{"name":"x"}"#]);
+    assert_success(&output);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        r#"{"message":"Hello, x!"}"#
+    );
+    if squatter.is_some() {
+        assert!(
+            stderr(&output).contains("port 9000, the function's in the template, is in use"),
+            "{}",
+            describe(&output)
+        );
+    }
+}
+
+#[test]
 fn new_pack_invoke_answers_typed_json_with_fcs_report() {
     let Some(fixture) = fixture() else { return };
     let _lock = fixture.local_lock();

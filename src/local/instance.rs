@@ -623,12 +623,22 @@ pub fn request_id() -> String {
     )
 }
 
-/// A free TCP port on the loopback interface for the function to listen on.
 /// Whether nothing listens on `port` (any address), so an instance can take it.
-pub fn port_is_free(port: u16) -> bool {
+fn port_is_free(port: u16) -> bool {
     std::net::TcpListener::bind(("0.0.0.0", port)).is_ok()
 }
 
+/// The port a new instance listens on: `wanted` (the template's, for a bootstrap that listens
+/// there whatever FC_SERVER_PORT says) unless something holds it, then a free one; with the
+/// wanted port when it was held, for the caller to say so.
+pub fn choose_port(wanted: Option<u16>) -> Result<(u16, Option<u16>)> {
+    match wanted {
+        Some(port) if port_is_free(port) => Ok((port, None)),
+        held => Ok((free_port()?, held)),
+    }
+}
+
+/// A free TCP port on the loopback interface for the function to listen on.
 pub fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
         .map_err(io("open a port on", Path::new("127.0.0.1")))?;

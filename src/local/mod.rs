@@ -95,19 +95,14 @@ impl Prepared {
 
     /// Starts the bootstrap and waits until it listens, then runs the initializer if there is one.
     pub async fn start_instance(&self, ui: &Ui) -> Result<Instance> {
-        let port = match self.settings.port {
-            Some(port) if instance::port_is_free(port) => port,
-            // Another program listening there would be sent the function's requests; a free
-            // port keeps them apart, as `local start` does for its second instance.
-            Some(port) => {
-                let free = instance::free_port()?;
-                ui.warn(format!(
-                    "port {port}, the function's in the template, is in use by another program; the bootstrap gets FC_SERVER_PORT={free} instead"
-                ));
-                free
-            }
-            None => instance::free_port()?,
-        };
+        // Another program listening on the template's port would be sent the function's
+        // requests; a free port keeps them apart.
+        let (port, held) = instance::choose_port(self.settings.port)?;
+        if let Some(held) = held {
+            ui.warn(format!(
+                "port {held}, the function's in the template, is in use by another program; the bootstrap gets FC_SERVER_PORT={port} instead"
+            ));
+        }
         self.start_instance_at(port, ui).await
     }
 

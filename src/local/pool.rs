@@ -220,13 +220,10 @@ impl Lease {
             self.slot.connections.clear();
         }
         let prepared = &self.pool.prepared;
-        let port = match prepared.settings.port {
-            // The first instance takes the template's port, for a bootstrap that listens there
-            // whatever FC_SERVER_PORT says, unless something holds it (the previous version's
-            // instance, another function's): then, like the others, a free one.
-            Some(port) if self.slot.index == 0 && instance::port_is_free(port) => port,
-            _ => instance::free_port()?,
-        };
+        // Only the first instance asks for the template's port; when something holds it (the
+        // previous version's instance, another function's), it takes a free one like the others.
+        let wanted = prepared.settings.port.filter(|_| self.slot.index == 0);
+        let (port, _) = instance::choose_port(wanted)?;
         let started = prepared.start_instance_at(port, &self.pool.ui).await?;
         let address = started.address;
         self.slot.pid.store(started.local_pid(), Ordering::SeqCst);

@@ -91,11 +91,7 @@ impl Ui {
     }
 
     fn paint(&self, style: &str, text: &str) -> String {
-        if self.color {
-            format!("{style}{text}{RESET}")
-        } else {
-            text.to_string()
-        }
+        paint(self.color, style, text)
     }
 
     /// A cargo-style line: a right-aligned verb in green, then the message.
@@ -185,6 +181,15 @@ impl Ui {
     }
 }
 
+/// `text` in an ANSI `style` when `color` is on.
+pub fn paint(color: bool, style: &str, text: &str) -> String {
+    if color {
+        format!("{style}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// The widest source line shown whole; longer ones (a whole template on one line) are shown as
 /// this much around the caret.
 const SNIPPET_WIDTH: usize = 160;
@@ -205,13 +210,7 @@ pub fn snippet(
     caret_style: &str,
     color: bool,
 ) -> String {
-    let paint = |style: &str, text: &str| {
-        if color {
-            format!("{style}{text}{RESET}")
-        } else {
-            text.to_string()
-        }
-    };
+    let paint = |style: &str, text: &str| paint(color, style, text);
     // A tab is one column to the parsers; one space keeps the caret under it.
     let chars: Vec<char> = line
         .trim_end()

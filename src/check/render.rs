@@ -11,7 +11,6 @@ const RED: &str = "\x1b[1;31m";
 const YELLOW: &str = "\x1b[1;33m";
 const BLUE: &str = "\x1b[1;34m";
 const BOLD: &str = "\x1b[1m";
-const RESET: &str = "\x1b[0m";
 
 /// Renders diagnostics like a compiler:
 ///
@@ -23,13 +22,7 @@ const RESET: &str = "\x1b[0m";
 ///    = help: use only letters, digits and _ . - : / (…)
 /// ```
 pub fn render_human(file: &str, source: &str, diagnostics: &[Diagnostic], color: bool) -> String {
-    let paint = |style: &str, text: &str| {
-        if color {
-            format!("{style}{text}{RESET}")
-        } else {
-            text.to_string()
-        }
-    };
+    let paint = |style: &str, text: &str| crate::ui::paint(color, style, text);
     let source = super::normalize_breaks(source.strip_prefix('\u{feff}').unwrap_or(source));
     let lines: Vec<&str> = source.split('\n').collect();
     let mut out = String::new();
